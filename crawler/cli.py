@@ -1,0 +1,225 @@
+"""The ``transfernews`` command line.
+
+Exit codes (stable, for cron and monitoring):
+
+=====  ==========================================================
+0      success
+1      the crawl finished but some fetches failed (retried next run)
+2      configuration error (sources file, options)
+3      database unavailable or not migratable
+4      the crawl itself failed or was interrupted
+=====  ==========================================================
+"""
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from crawler.registry import RegistryError, load_registry, parse_registry, select
+from storage.db import DatabaseError, open_db, resolve_url, upgrade
+
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED = 0, 1, 2, 3, 4
+DEFAULT_SOURCES = "sources.yaml"
+
+db_option = click.option(
+    "--db", "db_url", metavar="URL", default=None,
+    help="Database URL (default: $TRANSFERNEWS_DB, else sqlite:///transfernews.db).",
+)
+sources_option = click.option(
+    "--sources", "sources_file", metavar="FILE", default=DEFAULT_SOURCES, show_default=True,
+    help="Source registry (YAML).",
+)
+
+
+def fail(message: str, code: int) -> None:
+    click.echo(f"transfernews: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _parse_date(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        fail(f"--since expects an ISO date such as 2024-03-12 or 2024-03-12T18:00, got {value!r}", EXIT_CONFIG)
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+def _open(db_url: str | None):
+    try:
+        return open_db(db_url)
+    except DatabaseError as exc:
+        fail(str(exc), EXIT_DB)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="transfernews")
+def main() -> None:
+    """Crawl football transfer and coach-appointment news into a SQL database."""
+
+
+def _print_run(run) -> int:
+    if run is None:
+        click.echo("crawl did not start", err=True)
+        return EXIT_FAILED
+    seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+    click.echo(
+        f"run {run.id} {run.status} in {seconds:.1f}s: {run.pages_fetched} pages fetched, "
+        f"{run.articles_new} new articles, {run.articles_alias} duplicate URLs, "
+        f"{run.not_articles} not articles, {run.pages_not_modified} not modified, "
+        f"{run.skipped_known} already known, {run.errors} errors"
+    )
+    return {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run.status, EXIT_FAILED)
+
+
+def _crawl(sources, db_url, settings, log_level) -> int:
+    from crawler.runner import SettingError, parse_overrides, run_crawl
+
+    try:
+        overrides = parse_overrides(settings)
+    except SettingError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    try:
+        run = run_crawl(sources, db_url, overrides, log_level)
+    except DatabaseError as exc:
+        fail(str(exc), EXIT_DB)
+    return _print_run(run)
+
+
+@main.command()
+@sources_option
+@click.option("--source", "names", multiple=True, metavar="NAME", help="Crawl only this source (repeatable).")
+@db_option
+@click.option("-s", "--set", "settings", multiple=True, metavar="NAME=VALUE",
+              help="Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable).")
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def crawl(sources_file, names, db_url, settings, log_level):
+    """Fetch new articles from the sources into the database."""
+    try:
+        sources = select(load_registry(sources_file), names)
+    except RegistryError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    if not sources:
+        fail(f"{sources_file}: no enabled source to crawl", EXIT_CONFIG)
+    sys.exit(_crawl(sources, db_url, settings, log_level))
+
+
+@main.command()
+@db_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--since", metavar="DATE", help="Only articles first stored at or after DATE (ISO 8601).")
+@click.option("--source", metavar="NAME", help="Only articles of this source.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default: stdout).")
+def export(db_url, fmt, since, source, output):
+    """Write the stored articles as JSON Lines or CSV."""
+    from storage.queries import EXPORT_FIELDS, iter_articles
+
+    since_dt = _parse_date(since)
+    _engine, sessions = _open(db_url)
+    stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
+    count = 0
+    try:
+        writer = csv.DictWriter(stream, fieldnames=EXPORT_FIELDS) if fmt == "csv" else None
+        if writer:
+            writer.writeheader()
+        with sessions() as session:
+            for row in iter_articles(session, since_dt, source):
+                if writer:
+                    writer.writerow(row)
+                else:
+                    stream.write(json.dumps(row, ensure_ascii=False) + "\n")
+                count += 1
+    finally:
+        if output:
+            stream.close()
+    if output:
+        click.echo(f"{count} articles written to {output}", err=True)
+
+
+@main.command("sources")
+@sources_option
+def list_sources(sources_file):
+    """Validate the source registry and list its sources."""
+    try:
+        sources = load_registry(sources_file)
+    except RegistryError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    for s in sources:
+        state = "" if s.enabled else "  (disabled)"
+        click.echo(f"{s.name:24} {s.kind:5} {s.language or '--':3} feeds={len(s.feeds)} "
+                   f"sitemaps={len(s.sitemaps)} pages={len(s.pages)}{state}")
+    click.echo(f"{len(sources)} sources OK in {sources_file}")
+
+
+@main.command()
+@db_option
+def stats(db_url):
+    """Show what the database holds and the last runs."""
+    from storage.queries import summary
+
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        data = summary(session)
+    click.echo(f"database: {resolve_url(db_url)}")
+    click.echo(f"articles: {data['articles']}  (URLs: {data['article_urls']}, feed entries: {data['feed_entries']})")
+    for name, count, last in data["per_source"]:
+        click.echo(f"  {name:24} {count:7}  last new: {last.isoformat(timespec='seconds') if last else '-'}")
+    click.echo("languages: " + ", ".join(f"{lang} {count}" for lang, count in data["per_language"]))
+    click.echo("pages: " + ", ".join(f"{state} {count}" for state, count in data["page_states"]))
+    for run in data["runs"]:
+        click.echo(f"  run {run.id} {run.started_at.isoformat(timespec='seconds')} {run.status}: "
+                   f"{run.articles_new} new, {run.errors} errors")
+
+
+@main.group()
+def db():
+    """Database maintenance."""
+
+
+@db.command("upgrade")
+@db_option
+def db_upgrade(db_url):
+    """Create or migrate the schema to the newest revision."""
+    from storage.db import create_db_engine
+
+    try:
+        before, after = upgrade(create_db_engine(db_url))
+    except DatabaseError as exc:
+        fail(str(exc), EXIT_DB)
+    click.echo(f"{resolve_url(db_url)}: {before or 'empty'} -> {after}" if before != after
+               else f"{resolve_url(db_url)}: already at {after}")
+
+
+@main.command()
+@db_option
+@click.option("--log-level", default="WARNING", show_default=True,
+              type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
+def demo(db_url, log_level):
+    """Serve the bundled offline demo sites on 127.0.0.1 and crawl them."""
+    from crawler.demo import DEMO_SITE, demo_sources
+    from crawler.demo.server import SiteServer
+    from storage.queries import iter_articles
+
+    with SiteServer(DEMO_SITE) as server:
+        sources = demo_sources(server)
+        click.echo("demo sites: " + ", ".join(f"{name} {base}" for name, base in server.bases.items()))
+        code = _crawl(sources, db_url, ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"), log_level)
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        rows = [r for r in iter_articles(session) if r["source"] in {s.name for s in sources}]
+    click.echo(f"\n{len(rows)} demo articles in {resolve_url(db_url)}:")
+    for row in rows:
+        click.echo(f"  [{row['language'] or '??'}] {row['published'] or '?':25} {row['source']:10} {row['title']}")
+    click.echo("\nTry: transfernews export --format csv -o articles.csv   or   transfernews stats")
+    sys.exit(code)
+
+
+if __name__ == "__main__":
+    main()

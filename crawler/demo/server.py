@@ -1,0 +1,202 @@
+"""Serve folders of static pages as websites on 127.0.0.1, one port per site.
+
+Used by ``transfernews demo`` (so the product can be tried with no internet) and by the
+test-suite (every crawl test talks real HTTP to it). The rules:
+
+* ``/a/b/`` serves ``a/b/index.html``, ``/a/b.html`` serves ``a/b.html``; the query
+  string is ignored; files whose name starts with ``_`` are never served;
+* ``{{BASE}}`` in a text file becomes ``http://127.0.0.1:PORT`` of its own site and
+  ``{{BASE:name}}`` that of site ``name``;
+* ``X.gz`` that does not exist is served as the gzip of ``X`` (sitemaps);
+* ``_routes.json`` maps exact paths to ``{"status": 301, "location": "/x/"}`` or
+  ``{"status": 500}``;
+* ``ETag`` / ``Last-Modified`` are sent and ``If-None-Match`` /
+  ``If-Modified-Since`` answered with 304, like a well-behaved news server;
+* every request is logged (:attr:`SiteServer.log`) so tests can assert what was fetched.
+"""
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import re
+import threading
+from dataclasses import dataclass
+from email.utils import formatdate, parsedate_to_datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import unquote, urlsplit
+
+CONTENT_TYPES = {
+    ".html": "text/html; charset=utf-8",
+    ".htm": "text/html; charset=utf-8",
+    ".xml": "application/xml",
+    ".rss": "application/rss+xml",
+    ".atom": "application/atom+xml",
+    ".txt": "text/plain; charset=utf-8",
+    ".json": "application/json",
+    ".pdf": "application/pdf",
+    ".gz": "application/gzip",
+    ".yaml": "text/plain; charset=utf-8",
+}
+BASE_RE = re.compile(r"\{\{BASE(?::([A-Za-z0-9_.-]+))?\}\}")
+#: A fixed Last-Modified for all fixture files: content changes are signalled by ETag.
+LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+
+
+@dataclass
+class LoggedRequest:
+    site: str
+    method: str
+    path: str
+    status: int
+    headers: dict[str, str]
+
+
+class _Handler(BaseHTTPRequestHandler):
+    server_version = "transfernews-fixture/1"
+    protocol_version = "HTTP/1.1"
+
+    def log_message(self, format, *args):  # quiet: the server log is kept in memory
+        pass
+
+    def do_HEAD(self):
+        self._serve(head=True)
+
+    def do_GET(self):
+        self._serve(head=False)
+
+    def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, head: bool = False):
+        self.send_response(status)
+        headers = dict(headers or {})
+        headers.setdefault("Content-Length", str(len(body)))
+        for name, value in headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        if body and not head:
+            self.wfile.write(body)
+        site: _SiteHTTPServer = self.server  # type: ignore[assignment]
+        site.owner.log.append(LoggedRequest(site.name, self.command, self.path, status, dict(self.headers)))
+
+    def _serve(self, head: bool):
+        site: _SiteHTTPServer = self.server  # type: ignore[assignment]
+        path = unquote(urlsplit(self.path).path) or "/"
+        route = site.routes.get(path)
+        if route is not None:
+            status = int(route.get("status", 200))
+            headers = {}
+            if "location" in route:
+                headers["Location"] = site.owner.substitute(route["location"], site.name)
+            if status >= 300 and "body" not in route:
+                return self._send(status, b"", headers, head)
+        result = site.owner.render(site.name, path)
+        if result is None:
+            return self._send(404, b"<html><body><h1>Not found</h1></body></html>",
+                              {"Content-Type": "text/html; charset=utf-8"}, head)
+        body, content_type = result
+        etag = '"' + hashlib.sha1(body).hexdigest()[:16] + '"'
+        if self.headers.get("If-None-Match") == etag:
+            return self._send(304, b"", {"ETag": etag, "Last-Modified": LAST_MODIFIED}, head)
+        since = self.headers.get("If-Modified-Since")
+        if since and not self.headers.get("If-None-Match"):
+            try:
+                if parsedate_to_datetime(since) >= parsedate_to_datetime(LAST_MODIFIED):
+                    return self._send(304, b"", {"ETag": etag, "Last-Modified": LAST_MODIFIED}, head)
+            except (TypeError, ValueError):
+                pass
+        self._send(200, body, {"Content-Type": content_type, "ETag": etag, "Last-Modified": LAST_MODIFIED}, head)
+
+
+class _SiteHTTPServer(ThreadingHTTPServer):
+    daemon_threads = True
+    allow_reuse_address = True
+
+    def __init__(self, owner: "SiteServer", name: str, routes: dict):
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.owner = owner
+        self.name = name
+        self.routes = routes
+
+
+class SiteServer:
+    """Serves every sub-folder of ``root`` (or the folders given) as one site each."""
+
+    def __init__(self, root: str | Path, sites: list[str] | None = None):
+        self.root = Path(root)
+        names = sites or sorted(p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
+        self.servers: dict[str, _SiteHTTPServer] = {}
+        for name in names:
+            routes_file = self.root / name / "_routes.json"
+            routes = json.loads(routes_file.read_text("utf-8")) if routes_file.exists() else {}
+            self.servers[name] = _SiteHTTPServer(self, name, routes)
+        self.log: list[LoggedRequest] = []
+        self._threads: list[threading.Thread] = []
+
+    # -- addresses --------------------------------------------------------------------------
+
+    def base(self, name: str) -> str:
+        return f"http://127.0.0.1:{self.servers[name].server_address[1]}"
+
+    @property
+    def bases(self) -> dict[str, str]:
+        return {name: self.base(name) for name in self.servers}
+
+    def substitute(self, text: str, site: str) -> str:
+        def repl(match: re.Match) -> str:
+            name = match.group(1) or site
+            return self.base(name) if name in self.servers else match.group(0)
+
+        return BASE_RE.sub(repl, text)
+
+    # -- content ------------------------------------------------------------------------------
+
+    def _file_for(self, site: str, path: str) -> Path | None:
+        folder = (self.root / site).resolve()
+        relative = path.lstrip("/")
+        if relative == "" or relative.endswith("/"):
+            relative += "index.html"
+        candidate = (folder / relative).resolve()
+        if folder not in candidate.parents or any(part.startswith("_") for part in candidate.relative_to(folder).parts):
+            return None
+        return candidate if candidate.is_file() else None
+
+    def render(self, site: str, path: str) -> tuple[bytes, str] | None:
+        """Body and content type for ``path`` of ``site``, or ``None`` (404)."""
+        file = self._file_for(site, path)
+        gzipped = False
+        if file is None and path.endswith(".gz"):
+            file, gzipped = self._file_for(site, path[:-3]), True
+        if file is None:
+            return None
+        suffix = file.suffix.lower()
+        content_type = CONTENT_TYPES.get(suffix, "application/octet-stream")
+        body = file.read_bytes()
+        if suffix in (".html", ".htm", ".xml", ".rss", ".atom", ".txt", ".json", ".yaml"):
+            body = self.substitute(body.decode("utf-8"), site).encode("utf-8")
+        if gzipped:
+            return gzip.compress(body, mtime=0), CONTENT_TYPES[".gz"]
+        return body, content_type
+
+    # -- lifecycle --------------------------------------------------------------------------------
+
+    def start(self) -> "SiteServer":
+        for server in self.servers.values():
+            thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.1}, daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        return self
+
+    def stop(self) -> None:
+        for server in self.servers.values():
+            server.shutdown()
+            server.server_close()
+
+    def __enter__(self) -> "SiteServer":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+    def requests_for(self, site: str | None = None, method: str = "GET") -> list[str]:
+        """Paths (with query) requested, optionally of one site only."""
+        return [r.path for r in self.log if (site is None or r.site == site) and r.method == method]

@@ -1,0 +1,9 @@
+"""Extraction: HTML in, clean article text and metadata out.
+
+``extract(html, url)`` is the stage the crawler runs on every fetched page;
+``extract_text(html)`` is the same, text only, for the benchmark scorer.
+"""
+from crawler.extraction.pipeline import EXTRACTOR_VERSION, extract, extract_text
+from crawler.extraction.result import Extracted
+
+__all__ = ["EXTRACTOR_VERSION", "Extracted", "extract", "extract_text"]

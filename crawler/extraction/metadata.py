@@ -1,0 +1,196 @@
+"""Structured metadata that pages state explicitly: JSON-LD, ``<meta>``, ``<time>``, canonical.
+
+Explicit publisher statements are more trustworthy than anything guessed from the
+layout, so they are read first; :mod:`crawler.extraction.pipeline` falls back to
+trafilatura/htmldate only when none is present.
+"""
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from datetime import datetime, timezone
+
+from dateutil import parser as dateutil_parser
+from lxml import html as lxml_html
+
+ARTICLE_TYPES = {
+    "article", "newsarticle", "reportagenewsarticle", "analysisnewsarticle", "blogposting",
+    "opinionnewsarticle", "reviewnewsarticle", "backgroundnewsarticle", "report", "liveblogposting",
+    "socialmediaposting", "webpage_article",
+}
+PUBLISHED_META = (
+    "article:published_time", "og:published_time", "og:article:published_time", "datepublished",
+    "pubdate", "publishdate", "publish-date", "publish_date", "dc.date.issued", "dcterms.created",
+    "sailthru.date", "parsely-pub-date", "date", "dc.date", "article.published", "cxenseparse:recs:publishtime",
+)
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc.date.modified", "last-modified")
+AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
+
+
+@dataclass
+class DateValue:
+    """A date as written (``text``: ISO 8601, offset kept, or bare date) and as an instant."""
+
+    text: str
+    instant: datetime
+
+    @classmethod
+    def parse(cls, raw: str | None) -> "DateValue | None":
+        """Parse a machine-readable date (ISO 8601 and the common RFC forms)."""
+        if not raw or not isinstance(raw, str):
+            return None
+        raw = raw.strip()
+        if not re.search(r"\d{4}", raw):
+            return None
+        try:
+            value = dateutil_parser.parse(raw, default=datetime(1, 1, 1))
+        except (ValueError, OverflowError):
+            return None
+        if value.year < 1990:
+            return None
+        has_time = bool(re.search(r"\d{1,2}:\d{2}", raw))
+        if not has_time:
+            day = value.date()
+            return cls(day.isoformat(), datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+        text = value.isoformat()
+        instant = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+        return cls(text, instant.astimezone(timezone.utc))
+
+
+@dataclass
+class PageMetadata:
+    title: str | None = None
+    author: str | None = None
+    published: DateValue | None = None
+    published_source: str | None = None
+    modified: DateValue | None = None
+    canonical: str | None = None
+    og_type: str | None = None
+    description: str | None = None
+    sitename: str | None = None
+    is_article_typed: bool = False
+
+
+def _walk_jsonld(node):
+    if isinstance(node, list):
+        for item in node:
+            yield from _walk_jsonld(item)
+    elif isinstance(node, dict):
+        yield node
+        for key in ("@graph", "mainEntity", "itemListElement"):
+            if key in node:
+                yield from _walk_jsonld(node[key])
+
+
+def _types(node: dict) -> set[str]:
+    value = node.get("@type", [])
+    values = value if isinstance(value, list) else [value]
+    return {str(v).lower() for v in values}
+
+
+def _person_name(value) -> str | None:
+    if isinstance(value, list):
+        names = [n for n in (_person_name(v) for v in value) if n]
+        return ", ".join(names) if names else None
+    if isinstance(value, dict):
+        if "organization" in _types(value):
+            return None  # a publisher credited as author is not a person
+        value = value.get("name")
+    if isinstance(value, str) and value.strip():
+        return value.strip()
+    return None
+
+
+def read_jsonld(tree) -> list[dict]:
+    nodes = []
+    for script in tree.xpath('//script[@type="application/ld+json"]'):
+        raw = (script.text or "").strip()
+        if not raw:
+            continue
+        try:
+            data = json.loads(raw, strict=False)
+        except ValueError:
+            continue
+        nodes.extend(_walk_jsonld(data))
+    return nodes
+
+
+def _meta(tree) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for el in tree.xpath("//meta[@content]"):
+        key = (el.get("property") or el.get("name") or el.get("itemprop") or "").strip().lower()
+        if key and key not in found and el.get("content", "").strip():
+            found[key] = el.get("content").strip()
+    return found
+
+
+def read_metadata(tree) -> PageMetadata:
+    """Read explicit metadata from a parsed page; never raises on odd markup."""
+    meta = PageMetadata()
+    head_meta = _meta(tree)
+    for node in read_jsonld(tree):
+        types = _types(node)
+        if not types & ARTICLE_TYPES and not any(t.endswith("article") for t in types):
+            continue
+        meta.is_article_typed = True
+        meta.published = meta.published or DateValue.parse(node.get("datePublished"))
+        if meta.published and not meta.published_source:
+            meta.published_source = "jsonld"
+        meta.modified = meta.modified or DateValue.parse(node.get("dateModified"))
+        meta.author = meta.author or _person_name(node.get("author"))
+        headline = node.get("headline") or node.get("name")
+        meta.title = meta.title or (headline.strip() if isinstance(headline, str) else None)
+        break
+    if meta.published is None:
+        for key in PUBLISHED_META:
+            value = DateValue.parse(head_meta.get(key))
+            if value:
+                meta.published, meta.published_source = value, "meta"
+                break
+    if meta.published is None:
+        for xpath in (
+            '//*[@itemprop="datePublished"]/@datetime',
+            '//time[contains(concat(" ", @class, " "), " published ") or @pubdate]/@datetime',
+            "//article//time/@datetime",
+            "//main//time/@datetime",
+            "//time/@datetime",
+        ):
+            for raw in tree.xpath(xpath):
+                value = DateValue.parse(raw)
+                if value:
+                    meta.published, meta.published_source = value, "time"
+                    break
+            if meta.published:
+                break
+    if meta.modified is None:
+        for key in MODIFIED_META:
+            meta.modified = DateValue.parse(head_meta.get(key))
+            if meta.modified:
+                break
+    if meta.author is None:
+        for key in AUTHOR_META:
+            value = head_meta.get(key, "")
+            if value and not value.startswith(("http://", "https://")):
+                meta.author = value
+                break
+    links = tree.xpath('//link[@rel="canonical"]/@href') or [head_meta.get("og:url", "")]
+    meta.canonical = (links[0] or "").strip() or None
+    meta.og_type = head_meta.get("og:type")
+    meta.description = head_meta.get("description") or head_meta.get("og:description")
+    meta.sitename = head_meta.get("og:site_name")
+    return meta
+
+
+def parse_html(html: str):
+    """Parse HTML leniently into an lxml tree (``None`` when there is nothing to parse)."""
+    if not html or not html.strip():
+        return None
+    try:
+        return lxml_html.fromstring(html)
+    except (ValueError, lxml_html.etree.ParserError):
+        # lxml refuses str input with an encoding declaration
+        try:
+            return lxml_html.fromstring(html.encode("utf-8", "replace"))
+        except (ValueError, lxml_html.etree.ParserError):
+            return None

@@ -1,0 +1,57 @@
+"""Scrapy settings for transfernews: polite by default.
+
+Everything here can be overridden per run with ``transfernews crawl -s NAME=VALUE``.
+"""
+from importlib.metadata import PackageNotFoundError, version
+
+try:
+    VERSION = version("transfernews")
+except PackageNotFoundError:  # running from a checkout without install
+    VERSION = "0.1.0"
+
+BOT_NAME = "transfernews"
+SPIDER_MODULES = ["crawler.spiders"]
+NEWSPIDER_MODULE = "crawler.spiders"
+
+# An honest User-Agent: who we are and where to read about it.
+USER_AGENT = f"transfernews/{VERSION} (+https://github.com/transfernews/transfernews; football news research crawler)"
+ROBOTSTXT_OBEY = True
+
+# Politeness: adapt to each server's latency, never hammer one host.
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_DELAY = 0.5
+CONCURRENT_REQUESTS = 32
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+
+# Bounded waiting and bounded bodies: a slow or hostile server costs little.
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 2
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+METAREFRESH_ENABLED = True
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+# Breadth-first: feeds and listings first, then the articles they announce.
+DEPTH_PRIORITY = 1
+SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
+SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
+
+ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+
+LOG_LEVEL = "INFO"
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+FEED_EXPORT_ENCODING = "utf-8"
+
+# transfernews' own settings
+#: database URL; the CLI fills it from --db / $TRANSFERNEWS_DB
+TRANSFERNEWS_DB = None
+#: skip sitemap entries older than this many days (None: no limit); per source: max_age_days
+TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS = None
+#: largest number of URLs read from one sitemap file
+TRANSFERNEWS_SITEMAP_MAX_URLS = 50_000

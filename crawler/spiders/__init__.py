@@ -1,0 +1,1 @@
+"""Spiders. ``news`` crawls every source of the registry: feeds, sitemaps and listing pages."""

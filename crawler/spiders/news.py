@@ -1,0 +1,301 @@
+"""The ``news`` spider: every source of the registry, feeds, sitemaps and listing pages.
+
+Discovery pages (feeds, sitemaps, listing pages) are fetched on every run with
+conditional GET; the article URLs they announce are fetched only when the database
+does not already hold them (by URL key), which makes an hourly cron run cheap.
+
+The spider decides *what* a response is; storing it is the pipeline's job
+(:mod:`crawler.pipelines`), so that the transaction that stores an article is also the
+one that marks its URL as done.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+from urllib.parse import urljoin
+
+import scrapy
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import HtmlResponse, Response, TextResponse
+from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.gz import gunzip
+
+from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
+from crawler.extraction import extract
+from crawler.items import ArticleItem, FeedEntriesItem, PageItem
+from crawler.registry import Source, load_registry, select
+from crawler.urls import fetch_url, is_home_page, url_key
+from storage.db import open_db
+from storage.repository import FetchedPage, Repository
+
+DISCOVERY_PRIORITY = 10
+ARTICLE_PRIORITY = 0
+HTML_TYPES = (b"text/html", b"application/xhtml+xml")
+#: crawl_runs column -> Scrapy stats key
+RUN_COUNTERS = {
+    "pages_fetched": "response_received_count",
+    "pages_not_modified": "transfernews/not_modified",
+    "articles_new": "transfernews/articles_new",
+    "articles_alias": "transfernews/articles_alias",
+    "not_articles": "transfernews/not_articles",
+    "errors": "transfernews/errors",
+    "skipped_known": "transfernews/skipped_known",
+}
+
+
+def _header(response: Response, name: str) -> str | None:
+    value = response.headers.get(name)
+    return value.decode("latin-1") if value else None
+
+
+class NewsSpider(scrapy.Spider):
+    name = "news"
+
+    def __init__(self, sources: list[Source] | None = None, sources_file: str | None = None,
+                 source: str | None = None, **kwargs):
+        super().__init__(**kwargs)
+        if sources is None:
+            # ``scrapy crawl news -a sources_file=sources.yaml [-a source=a,b]``
+            sources = select(load_registry(sources_file or "sources.yaml"), source.split(",") if source else None)
+        self.sources = {s.name: s for s in sources}
+        self.link_extractor = LinkExtractor(
+            tags=("a", "area"), attrs=("href",), unique=True, canonicalize=False,
+            deny_extensions=IGNORED_EXTENSIONS,
+        )
+        self.scheduled: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        _engine, sessions = open_db(crawler.settings.get("TRANSFERNEWS_DB"))
+        spider.repo = Repository(sessions)
+        spider.source_ids = spider.repo.sync_sources(spider.sources.values())
+        spider.run_id = spider.repo.start_run(sorted(spider.sources))
+        spider.done = spider.repo.done_keys()
+        return spider
+
+    def closed(self, reason: str) -> None:
+        """Close this run's ``crawl_runs`` row with its status and counters, so the
+        database tells what every cron run did."""
+        stats = self.crawler.stats.get_stats()
+        counters = {column: stats.get(key, 0) for column, key in RUN_COUNTERS.items()}
+        if reason != "finished":
+            status = "interrupted"
+        elif counters["errors"]:
+            status = "partial"
+        else:
+            status = "ok"
+        self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason)
+
+    # -- helpers ---------------------------------------------------------------------------
+
+    def _count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(f"transfernews/{key}", n)
+
+    def _page(self, response: Response | None, request, source: Source, role: str, state: str, **kw) -> FetchedPage:
+        redirects = tuple(request.meta.get("redirect_urls", ())) if request is not None else ()
+        original = redirects[0] if redirects else (request.url if request is not None else response.url)
+        page = FetchedPage(url=original, source_id=self.source_ids[source.name], role=role, state=state,
+                           redirects=redirects, fetched_at=datetime.now(timezone.utc), **kw)
+        if response is not None:
+            page.http_status = response.status
+            page.final_url = response.url
+            page.etag = _header(response, "ETag")
+            page.last_modified = _header(response, "Last-Modified")
+            page.content_type = _header(response, "Content-Type")
+        return page
+
+    def _discovery_request(self, url: str, source: Source, role: str, callback, level: int = 0):
+        etag, modified = self.repo.validators(url)
+        headers = {}
+        if etag:
+            headers["If-None-Match"] = etag
+        if modified:
+            headers["If-Modified-Since"] = modified
+        return scrapy.Request(
+            fetch_url(url), callback=callback, errback=self.on_error, headers=headers,
+            priority=DISCOVERY_PRIORITY,
+            meta={"tn_source": source.name, "tn_role": role, "tn_level": level, "handle_httpstatus_list": [304]},
+        )
+
+    def _article_request(self, url: str, source: Source, level: int = 1):
+        """A request for a possible article, unless it is stored, failed for good, or
+        already scheduled in this run (all by URL key)."""
+        url = fetch_url(url)
+        if not source.allows(url) or is_home_page(url):
+            return None
+        key = url_key(url)
+        if key in self.done:
+            self._count("skipped_known")
+            return None
+        if key in self.scheduled:
+            return None
+        self.scheduled.add(key)
+        return scrapy.Request(
+            url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY,
+            meta={"tn_source": source.name, "tn_role": "article", "tn_level": level},
+        )
+
+    # -- start -----------------------------------------------------------------------------
+
+    async def start(self):
+        for source in self.sources.values():
+            for url in source.feeds:
+                yield self._discovery_request(url, source, "feed", self.parse_feed)
+            for url in source.sitemaps:
+                yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
+            for url in source.pages:
+                yield self._discovery_request(url, source, "listing", self.parse_listing, level=0)
+
+    # -- discovery -----------------------------------------------------------------------------
+
+    def _not_modified(self, response: Response, source: Source, role: str):
+        if response.status != 304:
+            return None
+        self._count("not_modified")
+        return PageItem(self._page(response, response.request, source, role, "not_modified"))
+
+    def parse_feed(self, response: Response):
+        source = self.sources[response.meta["tn_source"]]
+        if item := self._not_modified(response, source, "feed"):
+            yield item
+            return
+        try:
+            entries = parse_feed(response.body)
+        except DiscoveryError as exc:
+            self.logger.warning("%s: %s", response.url, exc)
+            yield PageItem(self._page(response, response.request, source, "feed", "error", error=str(exc)))
+            return
+        yield PageItem(self._page(response, response.request, source, "feed", "feed"))
+        yield from self._announce(response.url, source, entries)
+
+    def _announce(self, feed_url: str, source: Source, entries):
+        records = []
+        for entry in entries:
+            url = fetch_url(response_url_join(feed_url, entry.url))
+            if not source.allows(url):
+                continue
+            records.append({"guid": entry.guid or url, "url": url, "title": entry.title,
+                            "published_at": entry.published_at})
+            if request := self._article_request(url, source):
+                yield request
+        if records:
+            yield FeedEntriesItem(self.source_ids[source.name], feed_url, records)
+
+    def _too_old(self, source: Source, *dates: datetime | None) -> bool:
+        days = source.max_age_days or self.settings.getfloat("TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS") or None
+        if not days:
+            return False
+        limit = datetime.now(timezone.utc) - timedelta(days=days)
+        known = [d for d in dates if d is not None]
+        return bool(known) and max(known) < limit
+
+    def parse_sitemap(self, response: Response):
+        source = self.sources[response.meta["tn_source"]]
+        if item := self._not_modified(response, source, "sitemap"):
+            yield item
+            return
+        body = response.body
+        try:
+            if body[:2] == b"\x1f\x8b":
+                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+            doc = parse_sitemap(body, self.settings.getint("TRANSFERNEWS_SITEMAP_MAX_URLS"))
+        except (DiscoveryError, OSError, EOFError, ValueError) as exc:
+            self.logger.warning("%s: not a readable sitemap: %s", response.url, exc)
+            yield PageItem(self._page(response, response.request, source, "sitemap", "error", error=str(exc)))
+            return
+        if doc.truncated:
+            self.logger.warning("%s: more than %d URLs, the rest ignored", response.url, len(doc.entries))
+        yield PageItem(self._page(response, response.request, source, "sitemap", "sitemap"))
+        if doc.kind == "sitemapindex":
+            for entry in doc.entries:
+                url = response_url_join(response.url, entry.url)
+                if source.allows(url) and not self._too_old(source, entry.modified_at):
+                    yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
+            return
+        fresh = [e for e in doc.entries if not self._too_old(source, e.published_at, e.modified_at)]
+        self._count("sitemap_too_old", len(doc.entries) - len(fresh))
+        yield from self._announce(response.url, source, fresh)
+
+    def parse_listing(self, response: Response):
+        source = self.sources[response.meta["tn_source"]]
+        if item := self._not_modified(response, source, "listing"):
+            yield item
+            return
+        yield PageItem(self._page(response, response.request, source, "listing", "listing"))
+        yield from self._follow_links(response, source, response.meta["tn_level"])
+
+    def _follow_links(self, response: Response, source: Source, level: int):
+        if not isinstance(response, HtmlResponse):
+            return
+        for link in self.link_extractor.extract_links(response):
+            url = fetch_url(link.url)
+            if not source.allows(url):
+                continue
+            if source.wants_article(url):
+                if request := self._article_request(url, source, level + 1):
+                    yield request
+            elif level + 1 < source.depth and url_key(url) not in self.scheduled:
+                # not an article by the follow patterns, but a listing page one level down
+                self.scheduled.add(url_key(url))
+                yield self._discovery_request(url, source, "listing", self.parse_listing, level=level + 1)
+
+    # -- articles ---------------------------------------------------------------------------------
+
+    def parse_page(self, response: Response):
+        source = self.sources[response.meta["tn_source"]]
+        level = response.meta.get("tn_level", 1)
+        content_type = (response.headers.get("Content-Type") or b"").lower()
+        is_html = isinstance(response, HtmlResponse) or (
+            isinstance(response, TextResponse) and any(t in content_type for t in HTML_TYPES)
+        )
+        if not is_html:
+            kind = content_type.decode("latin-1") or "no content type"
+            self._count("not_html")
+            yield PageItem(self._page(response, response.request, source, "article", "skipped",
+                                      error=f"not HTML ({kind})"))
+            return
+        fetched_at = datetime.now(timezone.utc)
+        extracted = extract(response.text, response.url, fetched_at)
+        page = self._page(response, response.request, source, "article", "article",
+                          encoding=response.encoding, body=response.body)
+        if extracted.is_article:
+            yield ArticleItem(page, extracted)
+            return
+        if extracted.page_type == "listing" and level < source.depth:
+            page.role, page.state, page.body = "listing", "listing", None
+            yield PageItem(page)
+            yield from self._follow_links(response, source, level)
+            return
+        page.state, page.error = "not_article", extracted.reason
+        yield PageItem(page)
+
+    # -- failures -------------------------------------------------------------------------------------
+
+    def on_error(self, failure):
+        request = failure.request
+        source = self.sources[request.meta["tn_source"]]
+        role = request.meta.get("tn_role", "article")
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):
+            # robots.txt or an offsite rule: nothing fetched, nothing to record
+            self._count("ignored")
+            return
+        response = failure.value.response if failure.check(HttpError) else None
+        if response is not None:
+            status = response.status
+            # 404/410 and other client errors are final; 408, 429 and 5xx are worth a retry next run
+            state = "gone" if 400 <= status < 500 and status not in (408, 429) else "error"
+            page = self._page(response, request, source, role, state, error=f"HTTP {status}")
+        else:
+            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            page = self._page(None, request, source, role, "error", error=message)
+        if page.state == "error":
+            self._count("errors")
+            self.logger.warning("failed %s: %s", request.url, page.error)
+        else:
+            self._count("gone")
+        yield PageItem(page)
+
+
+def response_url_join(base: str, url: str) -> str:
+    return urljoin(base, url.strip())

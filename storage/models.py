@@ -1,0 +1,197 @@
+"""The relational schema: what was watched, fetched, and kept.
+
+* ``sources`` — the registry entries, as last crawled (config kept as JSON).
+* ``crawl_runs`` — one row per run with its status and counters.
+* ``pages`` — every URL the crawler fetched (or failed to), keyed by URL key: HTTP
+  status, outcome, validators for conditional GET, content hash, and the raw body
+  (zlib-compressed) so extraction can be re-run later without refetching.
+* ``articles`` — one row per article, unique by the key of its canonical URL.
+* ``article_urls`` — every URL (alias) that led to an article: AMP copies, tracking
+  variants, redirects. The incremental crawl treats all of them as done.
+* ``feed_entries`` — what feeds and news sitemaps announced (guid, title, date).
+
+Text columns are unbounded ``Text``; titles are not unique (empty titles collide).
+Migrations in ``migrations/`` must be kept in step with this module; a test checks it.
+"""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+from sqlalchemy import (
+    JSON,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.types import TypeDecorator
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant, stored as UTC and always read back timezone-aware.
+
+    SQLite has no timezone type and would hand back naive datetimes; PostgreSQL's
+    ``timestamptz`` would not. Normalising here gives both backends the same values.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=timezone.utc)
+        value = value.astimezone(timezone.utc)
+        return value if dialect.name == "postgresql" else value.replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=timezone.utc) if value.tzinfo is None else value.astimezone(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class SourceRow(Base):
+    __tablename__ = "sources"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), unique=True)
+    kind: Mapped[str] = mapped_column(String(20), default="news")
+    language: Mapped[str | None] = mapped_column(String(8))
+    config: Mapped[dict | None] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+
+class CrawlRun(Base):
+    __tablename__ = "crawl_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: running | ok | partial (some fetches failed) | failed | interrupted
+    status: Mapped[str] = mapped_column(String(20), default="running")
+    sources: Mapped[list | None] = mapped_column(JSON)
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    pages_not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_alias: Mapped[int] = mapped_column(Integer, default=0)
+    not_articles: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+    skipped_known: Mapped[int] = mapped_column(Integer, default=0)
+    message: Mapped[str | None] = mapped_column(Text)
+
+
+class Page(Base):
+    """One fetched URL. ``state`` says what came of it:
+
+    ``article`` (stored as an article), ``alias`` (another URL of a stored article),
+    ``not_article`` (HTML without an article: index pages, shops), ``listing`` / ``feed``
+    / ``sitemap`` (discovery pages, re-fetched every run), ``skipped`` (not HTML, e.g. a
+    PDF), ``gone`` (404/410), ``error`` (5xx, timeout, refused: retried next run).
+    """
+
+    __tablename__ = "pages"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    final_url: Mapped[str | None] = mapped_column(Text)
+    source_id: Mapped[int | None] = mapped_column(ForeignKey("sources.id"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    role: Mapped[str] = mapped_column(String(20), default="article")
+    state: Mapped[str] = mapped_column(String(20))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    attempts: Mapped[int] = mapped_column(Integer, default=1)
+    etag: Mapped[str | None] = mapped_column(Text)
+    last_modified: Mapped[str | None] = mapped_column(Text)
+    content_type: Mapped[str | None] = mapped_column(Text)
+    encoding: Mapped[str | None] = mapped_column(String(40))
+    content_hash: Mapped[str | None] = mapped_column(String(64))
+    raw_zlib: Mapped[bytes | None] = mapped_column(LargeBinary)
+    error: Mapped[str | None] = mapped_column(Text)
+    article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id"))
+
+    __table_args__ = (Index("ix_pages_state", "state"),)
+
+
+class Article(Base):
+    __tablename__ = "articles"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    canonical_url: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(Text)
+    #: publication time as the page gave it (ISO 8601, with its own offset, or a bare date)
+    published: Mapped[str | None] = mapped_column(String(40))
+    #: the same instant in UTC, for sorting and filtering
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    modified: Mapped[str | None] = mapped_column(String(40))
+    date_source: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str | None] = mapped_column(String(8))
+    language_confidence: Mapped[float | None]
+    description: Mapped[str | None] = mapped_column(Text)
+    sitename: Mapped[str | None] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    extractor_version: Mapped[str | None] = mapped_column(String(40))
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+
+    source: Mapped[SourceRow] = relationship()
+    urls: Mapped[list["ArticleUrl"]] = relationship(back_populates="article")
+
+    __table_args__ = (Index("ix_articles_published_at", "published_at"),)
+
+
+class ArticleUrl(Base):
+    __tablename__ = "article_urls"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    url_key: Mapped[str] = mapped_column(Text, unique=True)
+    url: Mapped[str] = mapped_column(Text)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    #: canonical | fetched | redirect | alias (AMP, tracking variant, same content)
+    relation: Mapped[str] = mapped_column(String(20))
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    article: Mapped[Article] = relationship(back_populates="urls")
+
+
+class FeedEntry(Base):
+    __tablename__ = "feed_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"))
+    feed_url: Mapped[str] = mapped_column(Text)
+    guid: Mapped[str] = mapped_column(Text)
+    url: Mapped[str] = mapped_column(Text)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
+    title: Mapped[str | None] = mapped_column(Text)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    __table_args__ = (UniqueConstraint("feed_url", "guid"),)

@@ -1,0 +1,80 @@
+"""Read-side queries behind ``transfernews export`` and ``transfernews stats``.
+
+Every filter is a bound parameter: nothing a user types reaches SQL as text.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Iterator
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from storage.models import Article, ArticleUrl, CrawlRun, FeedEntry, Page, SourceRow
+
+EXPORT_FIELDS = (
+    "id", "url", "canonical_url", "source", "source_kind", "title", "text", "author", "published",
+    "published_at", "modified", "date_source", "language", "language_confidence", "description",
+    "sitename", "fetched_at", "content_hash", "extractor_version",
+)
+
+
+def iter_articles(session: Session, since: datetime | None = None, source: str | None = None,
+                  batch: int = 500) -> Iterator[dict]:
+    """Articles as export rows, oldest first; ``since`` filters on ``fetched_at``
+    (the time the crawler first stored the article: what is new since the last export)."""
+    query = (
+        select(Article, SourceRow.name, SourceRow.kind)
+        .join(SourceRow, Article.source_id == SourceRow.id)
+        .order_by(Article.id)
+    )
+    if since is not None:
+        query = query.where(Article.fetched_at >= since)
+    if source is not None:
+        query = query.where(SourceRow.name == source)
+    for article, source_name, source_kind in session.execute(query.execution_options(yield_per=batch)):
+        yield {
+            "id": article.id,
+            "url": article.url,
+            "canonical_url": article.canonical_url,
+            "source": source_name,
+            "source_kind": source_kind,
+            "title": article.title,
+            "text": article.text,
+            "author": article.author,
+            "published": article.published,
+            "published_at": article.published_at.isoformat() if article.published_at else None,
+            "modified": article.modified,
+            "date_source": article.date_source,
+            "language": article.language,
+            "language_confidence": article.language_confidence,
+            "description": article.description,
+            "sitename": article.sitename,
+            "fetched_at": article.fetched_at.isoformat(),
+            "content_hash": article.content_hash,
+            "extractor_version": article.extractor_version,
+        }
+
+
+def summary(session: Session) -> dict:
+    """Counts for ``transfernews stats``."""
+    per_source = session.execute(
+        select(SourceRow.name, func.count(Article.id), func.max(Article.fetched_at))
+        .outerjoin(Article, Article.source_id == SourceRow.id)
+        .group_by(SourceRow.name)
+        .order_by(SourceRow.name)
+    ).all()
+    per_language = session.execute(
+        select(Article.language, func.count()).group_by(Article.language).order_by(func.count().desc())
+    ).all()
+    page_states = session.execute(select(Page.state, func.count()).group_by(Page.state).order_by(Page.state)).all()
+    runs = session.scalars(select(CrawlRun).order_by(CrawlRun.id.desc()).limit(5)).all()
+    return {
+        "articles": session.scalar(select(func.count()).select_from(Article)),
+        "article_urls": session.scalar(select(func.count()).select_from(ArticleUrl)),
+        "feed_entries": session.scalar(select(func.count()).select_from(FeedEntry)),
+        "per_source": [(name, count, last) for name, count, last in per_source],
+        "per_language": [(lang or "?", count) for lang, count in per_language],
+        "page_states": [(state, count) for state, count in page_states],
+        "runs": runs,
+    }
