@@ -203,11 +203,11 @@ def db_upgrade(db_url):
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
 def demo(db_url, log_level):
     """Serve the bundled offline demo sites on 127.0.0.1 and crawl them."""
-    from crawler.demo import DEMO_SITE, demo_sources
+    from crawler.demo import DEMO_PORTS, DEMO_SITE, demo_sources
     from crawler.demo.server import SiteServer
     from storage.queries import iter_articles
 
-    with SiteServer(DEMO_SITE) as server:
+    with SiteServer(DEMO_SITE, ports=DEMO_PORTS) as server:
         sources = demo_sources(server)
         click.echo("demo sites: " + ", ".join(f"{name} {base}" for name, base in server.bases.items()))
         code = _crawl(sources, db_url, ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"), log_level)

@@ -51,8 +51,9 @@ def _struct_to_dt(value) -> datetime | None:
 def parse_feed(body: bytes) -> list[Announced]:
     """Entries of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order."""
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
-    if not parsed.entries and parsed.get("bozo"):
-        raise DiscoveryError(f"not a readable feed: {parsed.get('bozo_exception')}")
+    if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
+        reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
+        raise DiscoveryError(f"not a readable feed: {reason}")
     entries = []
     for entry in parsed.entries:
         link = entry.get("link")

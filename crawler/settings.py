@@ -55,3 +55,5 @@ TRANSFERNEWS_DB = None
 TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS = None
 #: largest number of URLs read from one sitemap file
 TRANSFERNEWS_SITEMAP_MAX_URLS = 50_000
+#: a failing article URL (5xx, timeout) is retried on later runs until it failed this often
+TRANSFERNEWS_MAX_ATTEMPTS = 8

@@ -38,7 +38,18 @@ TRACKING_PREFIXES = ("utm_", "pk_", "mtm_", "hsa_", "ga_", "ns_")
 #: Query parameters that mark an AMP copy of a page.
 AMP_PARAMS = {"amp": None, "outputtype": "amp", "amp_js_v": None, "usqp": None}
 
-_AMP_PATH_RE = re.compile(r"(?:/amp/?|\.amp(?=\.html?$)|\.amp$|/amp\.html?)$", re.I)
+# /a/amp/, /a/amp, /a/amp.html -> /a/ ; /a.amp.html -> /a.html ; /a.amp -> /a
+_AMP_PATH_RE = re.compile(r"(/amp/?|/amp\.html?|\.amp(?:\.html?)?)$", re.I)
+
+
+def _strip_amp_path(path: str) -> str:
+    match = _AMP_PATH_RE.search(path)
+    if not match:
+        return path
+    marker = match.group(1)
+    if marker.startswith("/"):
+        return path[: match.start()] + "/"
+    return path[: match.start()] + marker[len(".amp"):]
 _AMP_CACHE_RE = re.compile(r"^[a-z0-9-]+\.cdn\.ampproject\.org$", re.I)
 
 
@@ -87,7 +98,7 @@ def url_key(url: str) -> str:
             host = host[len(prefix):]
     port = parts.port
     netloc = host if port in (None, 80, 443) else f"{host}:{port}"
-    path = _AMP_PATH_RE.sub(lambda m: "/" if m.group(0).startswith("/") else "", parts.path) or "/"
+    path = _strip_amp_path(parts.path) or "/"
     query = [
         (k, v)
         for k, v in parse_qsl(parts.query, keep_blank_values=True)

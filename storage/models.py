@@ -171,8 +171,10 @@ class ArticleUrl(Base):
     __tablename__ = "article_urls"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    url_key: Mapped[str] = mapped_column(Text, unique=True)
-    url: Mapped[str] = mapped_column(Text)
+    #: the URL as linked (tracking parameters and fragment removed); AMP copies and
+    #: other spellings get their own rows, all with the article's key
+    url: Mapped[str] = mapped_column(Text, unique=True)
+    url_key: Mapped[str] = mapped_column(Text, index=True)
     article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
     #: canonical | fetched | redirect | alias (AMP, tracking variant, same content)
     relation: Mapped[str] = mapped_column(String(20))

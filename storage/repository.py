@@ -29,7 +29,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
-from crawler.urls import host_of, is_home_page, url_key
+from crawler.urls import fetch_url, host_of, is_home_page, url_key
 from storage.models import Article, ArticleUrl, CrawlRun, FeedEntry, Page, SourceRow
 
 #: Page states after which a URL is never fetched again.
@@ -150,6 +150,37 @@ class Repository:
             ).first()
             return (row.etag, row.last_modified) if row else (None, None)
 
+    def enqueue(self, source_id: int, urls: list[str]) -> None:
+        """Remember discovered article URLs before fetching them (state ``queued``).
+
+        A discovery page answers 304 on the next run, so a link seen once must not live
+        only in memory: if this run dies, the next one resumes from these rows.
+        """
+        if not urls:
+            return
+        now = utcnow()
+        with self.sessions.begin() as session:
+            for url in urls:
+                stmt = _insert(session, Page).values(
+                    url_key=url_key(url), url=url, source_id=source_id, role="article",
+                    state="queued", fetched_at=now, attempts=0,
+                )
+                session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
+
+    def pending(self, source_ids: list[int], max_attempts: int) -> list[tuple[str, int]]:
+        """Article URLs still owed: queued by an earlier run that did not get to them,
+        or failed (5xx, timeout) fewer than ``max_attempts`` times. ``(url, source_id)``."""
+        with self.sessions() as session:
+            rows = session.execute(
+                select(Page.url, Page.source_id).where(
+                    Page.role == "article",
+                    Page.state.in_(("queued", "error")),
+                    Page.attempts < max_attempts,
+                    Page.source_id.in_(source_ids),
+                ).order_by(Page.id)
+            ).all()
+        return [(row.url, row.source_id) for row in rows]
+
     # -- pages -----------------------------------------------------------------------------
 
     def _upsert_page(self, session: Session, page: FetchedPage, run_id: int | None,
@@ -180,10 +211,11 @@ class Repository:
     # -- articles ----------------------------------------------------------------------------
 
     def _add_alias(self, session: Session, article_id: int, url: str, relation: str, now: datetime) -> None:
+        url = fetch_url(url)
         stmt = _insert(session, ArticleUrl).values(
             url_key=url_key(url), url=url, article_id=article_id, relation=relation, first_seen=now
         )
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
+        session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
 
     def store_article(self, page: FetchedPage, extracted, run_id: int | None) -> tuple[str, int]:
         """Store an extracted article; returns ``("new" | "alias", article_id)``.

@@ -7,6 +7,9 @@ from pathlib import Path
 from crawler.registry import Source, parse_registry
 
 DEMO_SITE = Path(__file__).parent / "site"
+#: Fixed loopback ports, so the demo's URLs are the same on every run and a second
+#: ``transfernews demo`` shows the incremental crawl (nothing new, nothing refetched).
+DEMO_PORTS = {"calciodemo": 18471, "sportdemo": 18472}
 
 
 def demo_sources(server) -> list[Source]:

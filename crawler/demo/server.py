@@ -111,8 +111,8 @@ class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
 
-    def __init__(self, owner: "SiteServer", name: str, routes: dict):
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, owner: "SiteServer", name: str, routes: dict, port: int = 0):
+        super().__init__(("127.0.0.1", port), _Handler)
         self.owner = owner
         self.name = name
         self.routes = routes
@@ -121,14 +121,19 @@ class _SiteHTTPServer(ThreadingHTTPServer):
 class SiteServer:
     """Serves every sub-folder of ``root`` (or the folders given) as one site each."""
 
-    def __init__(self, root: str | Path, sites: list[str] | None = None):
+    def __init__(self, root: str | Path, sites: list[str] | None = None, ports: dict[str, int] | None = None):
+        """``ports`` asks for fixed ports (the demo wants stable URLs across runs, so a
+        second run is incremental); a port that is taken falls back to a free one."""
         self.root = Path(root)
         names = sites or sorted(p.name for p in self.root.iterdir() if p.is_dir() and not p.name.startswith(("_", ".")))
         self.servers: dict[str, _SiteHTTPServer] = {}
         for name in names:
             routes_file = self.root / name / "_routes.json"
             routes = json.loads(routes_file.read_text("utf-8")) if routes_file.exists() else {}
-            self.servers[name] = _SiteHTTPServer(self, name, routes)
+            try:
+                self.servers[name] = _SiteHTTPServer(self, name, routes, (ports or {}).get(name, 0))
+            except OSError:
+                self.servers[name] = _SiteHTTPServer(self, name, routes)
         self.log: list[LoggedRequest] = []
         self._threads: list[threading.Thread] = []
 

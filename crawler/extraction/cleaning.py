@@ -15,11 +15,14 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip().casefold().rstrip(" .…:;")
 
 
-def drop_title_line(paragraphs: list[str], title: str | None) -> list[str]:
-    """The headline repeated as the first paragraph is not body text."""
-    if title and paragraphs and normalise(paragraphs[0]) == normalise(title):
-        return paragraphs[1:]
-    return paragraphs
+def drop_title_line(paragraphs: list[str], title: str | None, window: int = 3) -> list[str]:
+    """The headline repeated at the top of the body (as ``<h1>`` and again as a
+    paragraph, often both) is not body text."""
+    if not title:
+        return paragraphs
+    key = normalise(title)
+    head = [p for p in paragraphs[:window] if normalise(p) != key]
+    return head + paragraphs[window:]
 
 
 def drop_repeated(paragraphs: list[str], min_chars: int = 20) -> list[str]:

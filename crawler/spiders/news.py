@@ -118,19 +118,27 @@ class NewsSpider(scrapy.Spider):
             meta={"tn_source": source.name, "tn_role": role, "tn_level": level, "handle_httpstatus_list": [304]},
         )
 
-    def _article_request(self, url: str, source: Source, level: int = 1):
-        """A request for a possible article, unless it is stored, failed for good, or
-        already scheduled in this run (all by URL key)."""
-        url = fetch_url(url)
-        if not source.allows(url) or is_home_page(url):
-            return None
-        key = url_key(url)
-        if key in self.done:
-            self._count("skipped_known")
-            return None
-        if key in self.scheduled:
-            return None
-        self.scheduled.add(key)
+    def _article_requests(self, urls, source: Source, level: int = 1) -> list[scrapy.Request]:
+        """Requests for possible articles, minus those stored, failed for good, or
+        already scheduled in this run (all by URL key). The new ones are recorded as
+        queued before they are handed to Scrapy, so a crash cannot lose them."""
+        new = []
+        for url in urls:
+            url = fetch_url(url)
+            if not source.allows(url) or is_home_page(url):
+                continue
+            key = url_key(url)
+            if key in self.done:
+                self._count("skipped_known")
+                continue
+            if key in self.scheduled:
+                continue
+            self.scheduled.add(key)
+            new.append(url)
+        self.repo.enqueue(self.source_ids[source.name], new)
+        return [self._article_request(url, source, level) for url in new]
+
+    def _article_request(self, url: str, source: Source, level: int = 1) -> scrapy.Request:
         return scrapy.Request(
             url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY,
             meta={"tn_source": source.name, "tn_role": "article", "tn_level": level},
@@ -139,6 +147,15 @@ class NewsSpider(scrapy.Spider):
     # -- start -----------------------------------------------------------------------------
 
     async def start(self):
+        # first what earlier runs owe: queued but never fetched, or failed
+        by_id = {self.source_ids[name]: source for name, source in self.sources.items()}
+        max_attempts = self.settings.getint("TRANSFERNEWS_MAX_ATTEMPTS")
+        for url, source_id in self.repo.pending(list(by_id), max_attempts):
+            key = url_key(url)
+            if key not in self.done and key not in self.scheduled:
+                self.scheduled.add(key)
+                self._count("resumed")
+                yield self._article_request(url, by_id[source_id])
         for source in self.sources.values():
             for url in source.feeds:
                 yield self._discovery_request(url, source, "feed", self.parse_feed)
@@ -173,14 +190,12 @@ class NewsSpider(scrapy.Spider):
         records = []
         for entry in entries:
             url = fetch_url(response_url_join(feed_url, entry.url))
-            if not source.allows(url):
-                continue
-            records.append({"guid": entry.guid or url, "url": url, "title": entry.title,
-                            "published_at": entry.published_at})
-            if request := self._article_request(url, source):
-                yield request
+            if source.allows(url):
+                records.append({"guid": entry.guid or url, "url": url, "title": entry.title,
+                                "published_at": entry.published_at})
         if records:
             yield FeedEntriesItem(self.source_ids[source.name], feed_url, records)
+        yield from self._article_requests([r["url"] for r in records], source)
 
     def _too_old(self, source: Source, *dates: datetime | None) -> bool:
         days = source.max_age_days or self.settings.getfloat("TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS") or None
@@ -228,17 +243,18 @@ class NewsSpider(scrapy.Spider):
     def _follow_links(self, response: Response, source: Source, level: int):
         if not isinstance(response, HtmlResponse):
             return
+        articles = []
         for link in self.link_extractor.extract_links(response):
             url = fetch_url(link.url)
             if not source.allows(url):
                 continue
             if source.wants_article(url):
-                if request := self._article_request(url, source, level + 1):
-                    yield request
+                articles.append(url)
             elif level + 1 < source.depth and url_key(url) not in self.scheduled:
                 # not an article by the follow patterns, but a listing page one level down
                 self.scheduled.add(url_key(url))
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=level + 1)
+        yield from self._article_requests(articles, source, level + 1)
 
     # -- articles ---------------------------------------------------------------------------------
 

@@ -101,10 +101,11 @@ def upgrade() -> None:
     sa.Column('first_seen', sa.DateTime(timezone=True), nullable=False),
     sa.ForeignKeyConstraint(['article_id'], ['articles.id'], name=op.f('fk_article_urls_article_id_articles')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_article_urls')),
-    sa.UniqueConstraint('url_key', name=op.f('uq_article_urls_url_key'))
+    sa.UniqueConstraint('url', name=op.f('uq_article_urls_url'))
     )
     with op.batch_alter_table('article_urls', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_article_urls_article_id'), ['article_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_article_urls_url_key'), ['url_key'], unique=False)
 
     op.create_table('pages',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -145,6 +146,7 @@ def downgrade() -> None:
 
     op.drop_table('pages')
     with op.batch_alter_table('article_urls', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_article_urls_url_key'))
         batch_op.drop_index(batch_op.f('ix_article_urls_article_id'))
 
     op.drop_table('article_urls')
