@@ -70,6 +70,9 @@ class PageMetadata:
     description: str | None = None
     sitename: str | None = None
     is_article_typed: bool = False
+    #: the ``<title>`` / ``og:title`` and the page's ``<h1>``, for :func:`choose_title`
+    head_title: str | None = None
+    h1: str | None = None
 
 
 def _walk_jsonld(node):
@@ -125,6 +128,58 @@ def _meta(tree) -> dict[str, str]:
     return found
 
 
+def _clean(text: str | None) -> str | None:
+    text = " ".join((text or "").split())
+    return text or None
+
+
+#: separators between a headline and the site name in ``<title>``
+TITLE_SEPARATORS = (" | ", " - ", " – ", " — ", " :: ", " · ", " // ", " » ")
+
+
+def choose_title(meta: PageMetadata) -> str | None:
+    """The headline without the site name.
+
+    JSON-LD ``headline`` first; then the ``<h1>`` when the ``<title>`` starts with it
+    (the usual "Headline | Site" shape) or there is no ``<title>``; then the ``<title>``
+    with a short trailing site-name segment cut off.
+    """
+    if meta.title:
+        return meta.title
+    head, h1 = meta.head_title, meta.h1
+    if h1 and (not head or head.casefold().startswith(h1.casefold()) or h1.casefold() in head.casefold()):
+        return h1
+    if head:
+        for sep in TITLE_SEPARATORS:
+            if sep in head:
+                first, _, last = head.rpartition(sep)
+                if len(last) <= 40 and len(first) >= 10:
+                    return first.strip()
+        return head
+    return h1
+
+
+#: ``<time>`` elements in these belong to teasers of other articles, not to this one
+_NOT_OWN_DATE = "ancestor::li or ancestor::aside or ancestor::nav or ancestor::footer or ancestor::a"
+_TIME_XPATHS = (
+    '//*[@itemprop="datePublished"]/@datetime',
+    '//*[@itemprop="datePublished"]/@content',
+    f'//time[@pubdate or contains(@class, "publish") or contains(@class, "entry-date")][not({_NOT_OWN_DATE})]/@datetime',
+    # the headline's own container: the <article> or <main> that holds the <h1>
+    f'//article[.//h1]//time[not({_NOT_OWN_DATE})]/@datetime',
+    f'//main[.//h1]//time[not(ancestor::article)][not({_NOT_OWN_DATE})]/@datetime',
+)
+
+
+def _time_element_date(tree) -> DateValue | None:
+    for xpath in _TIME_XPATHS:
+        for raw in tree.xpath(xpath):
+            value = DateValue.parse(raw)
+            if value:
+                return value
+    return None
+
+
 def read_metadata(tree) -> PageMetadata:
     """Read explicit metadata from a parsed page; never raises on odd markup."""
     meta = PageMetadata()
@@ -149,20 +204,9 @@ def read_metadata(tree) -> PageMetadata:
                 meta.published, meta.published_source = value, "meta"
                 break
     if meta.published is None:
-        for xpath in (
-            '//*[@itemprop="datePublished"]/@datetime',
-            '//time[contains(concat(" ", @class, " "), " published ") or @pubdate]/@datetime',
-            "//article//time/@datetime",
-            "//main//time/@datetime",
-            "//time/@datetime",
-        ):
-            for raw in tree.xpath(xpath):
-                value = DateValue.parse(raw)
-                if value:
-                    meta.published, meta.published_source = value, "time"
-                    break
-            if meta.published:
-                break
+        meta.published = _time_element_date(tree)
+        if meta.published:
+            meta.published_source = "time"
     if meta.modified is None:
         for key in MODIFIED_META:
             meta.modified = DateValue.parse(head_meta.get(key))
@@ -177,6 +221,10 @@ def read_metadata(tree) -> PageMetadata:
     links = tree.xpath('//link[@rel="canonical"]/@href') or [head_meta.get("og:url", "")]
     meta.canonical = (links[0] or "").strip() or None
     meta.og_type = head_meta.get("og:type")
+    titles = tree.xpath("//title")
+    meta.head_title = head_meta.get("og:title") or (_clean(titles[0].text_content()) if titles else None)
+    h1s = tree.xpath("//article//h1") or tree.xpath("//main//h1") or tree.xpath("//h1")
+    meta.h1 = _clean(h1s[0].text_content()) if h1s else None
     meta.description = head_meta.get("description") or head_meta.get("og:description")
     meta.sitename = head_meta.get("og:site_name")
     return meta

@@ -9,7 +9,8 @@ Only articles are stored. The rules are deliberately few and explicit:
 4. article markup (``og:type=article``, JSON-LD ``NewsArticle`` …) → article, even when
    short: an official club communiqué can be three sentences;
 5. without article markup, the page must look like one article: not several
-   ``<article>`` teasers, not headline links among its lines, a publication date, and
+   ``<article>`` teasers or dated items, not headline links among its lines, a publication date in
+   markup (JSON-LD, ``<meta>``, ``<time>``), and
    enough running text. "About us" and category pages fail here.
 """
 from __future__ import annotations
@@ -35,11 +36,15 @@ class LayoutSignals:
 
     anchors: frozenset[str]
     article_elements: int
+    #: distinct ``<time datetime>`` values outside sidebars, navigation and footers:
+    #: one per teaser on a listing, one (or two: published, updated) on an article
+    dated_items: int
 
     @classmethod
     def read(cls, tree) -> "LayoutSignals":
         anchors = frozenset(a for a in (_norm(el.text_content()) for el in tree.iter("a")) if len(a) >= 12)
-        return cls(anchors, len(tree.xpath("//article")))
+        dates = set(tree.xpath("//time[not(ancestor::aside or ancestor::nav or ancestor::footer)]/@datetime"))
+        return cls(anchors, len(tree.xpath("//article")), len(dates))
 
 
 def link_line_share(signals: LayoutSignals, text: str) -> float:
@@ -65,6 +70,8 @@ def classify(signals: LayoutSignals, url: str | None, text: str, article_typed: 
         return "article", None
     if signals.article_elements >= 2:
         return "listing", f"{signals.article_elements} <article> teasers and no article markup"
+    if signals.dated_items >= 3:
+        return "listing", f"{signals.dated_items} dated teasers and no article markup"
     if share >= UNTYPED_LINK_LINE_SHARE:
         return "listing", f"{share:.0%} of the text lines are links and no article markup"
     if not has_date:

@@ -18,7 +18,7 @@ import trafilatura
 
 from crawler.extraction.cleaning import clean_text
 from crawler.extraction.language import detect_language
-from crawler.extraction.metadata import DateValue, parse_html, read_metadata
+from crawler.extraction.metadata import DateValue, choose_title, parse_html, read_metadata
 from crawler.extraction.pagetype import LayoutSignals, classify
 from crawler.extraction.result import Extracted
 
@@ -64,7 +64,7 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
     except Exception as exc:  # trafilatura on hostile markup: report, do not crash the crawl
         result.reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return result
-    title = meta.title or (doc.title if doc is not None else None)
+    title = choose_title(meta) or (doc.title if doc is not None else None)
     result.title = title.strip() if title else None
     raw_text = (doc.text or "") if doc is not None else ""
     result.text = clean_text(raw_text, result.title)
@@ -82,7 +82,9 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
     if meta.modified is not None:
         result.modified = meta.modified.text
     typed = meta.is_article_typed or (meta.og_type or "").lower() == "article"
-    result.page_type, result.reason = classify(signals, url, result.text, typed, published is not None)
+    # only a date the page states in markup is evidence of an article: htmldate also
+    # finds the "today" clock in site headers of about-us and category pages
+    result.page_type, result.reason = classify(signals, url, result.text, typed, meta.published is not None)
     result.language, result.language_confidence = detect_language(result.text)
     return result
 

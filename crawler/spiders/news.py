@@ -139,8 +139,11 @@ class NewsSpider(scrapy.Spider):
         return [self._article_request(url, source, level) for url in new]
 
     def _article_request(self, url: str, source: Source, level: int = 1) -> scrapy.Request:
+        # dont_filter: article requests are already deduplicated by URL key (a broader rule
+        # than Scrapy's fingerprint), and a redirect to an article fetched earlier in the run
+        # must still arrive, or the redirecting URL is never recorded and is refetched forever
         return scrapy.Request(
-            url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY,
+            url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY, dont_filter=True,
             meta={"tn_source": source.name, "tn_role": "article", "tn_level": level},
         )
 
