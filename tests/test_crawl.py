@@ -204,3 +204,18 @@ def test_export_jsonl_and_csv(crawl, cli, tmp_path):
     assert future.returncode == 0 and future.stdout == ""
     bad = cli("export", "--db", f"sqlite:///{crawl.db}", "--since", "yesterday'; drop table articles;--", cwd=tmp_path)
     assert bad.returncode == 2 and "--since expects an ISO date" in bad.stderr
+
+
+def test_sitemap_entries_older_than_max_age_are_skipped(cli, tmp_path, sites):
+    """sportru's news sitemap dates one article 2019; a 1000-day limit leaves it out."""
+    base = sites.base("sportru")
+    sources = tmp_path / "s.yaml"
+    sources.write_text(f"sources:\n  - name: sportru\n    sitemaps: [{base}/sitemap.xml]\n    max_age_days: 1000\n")
+    db = tmp_path / "s.db"
+    result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                 "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    years = {p.split("/")[2] for (p,) in rows(db, "select substr(canonical_url, length(?) + 1) from articles", base)}
+    assert years and "2019" not in years
+    assert "/news/2019/10/23/karrera-gotov-snova-porabotat-v-rossii/" not in {
+        urlsplit(r).path for r in sites.requests_for("sportru")}
