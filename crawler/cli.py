@@ -178,6 +178,24 @@ def stats(db_url):
                    f"{run.articles_new} new, {run.errors} errors")
 
 
+@main.command()
+@db_option
+@click.option("--source", metavar="NAME", help="Only articles of this source.")
+@click.option("--since", metavar="DATE", help="Only articles first stored at or after DATE (ISO 8601).")
+def reextract(db_url, source, since):
+    """Re-run extraction and cleaning over the stored raw HTML; update articles in place."""
+    from storage.reextract import reextract as run_reextract
+
+    since_dt = _parse_date(since)
+    _engine, sessions = _open(db_url)
+    report = run_reextract(sessions, source, since_dt)
+    fields = ", ".join(f"{name} {count}" for name, count in sorted(report.changed_fields.items()))
+    click.echo(f"{report.examined} articles examined: {report.changed} changed"
+               f"{f' ({fields})' if fields else ''}, {report.unchanged} unchanged, "
+               f"{report.no_raw_html} without stored HTML, {report.no_longer_article} no longer look like articles "
+               f"(kept as they were)")
+
+
 @main.group()
 def db():
     """Database maintenance."""

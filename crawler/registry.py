@@ -13,6 +13,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from lxml import etree
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from crawler.urls import host_of, is_http_url, is_private_host
 
@@ -35,6 +37,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "enabled": (bool, "true or false"),
     "prune_xpath": (list, "a list of XPath expressions"),
     "body_xpath": (str, "an XPath expression"),
+    "timezone": (str, "an IANA time zone such as 'Europe/Rome'"),
 }
 URL_LIST_FIELDS = ("feeds", "sitemaps", "pages")
 
@@ -58,6 +61,8 @@ class Source:
     enabled: bool = True
     prune_xpath: tuple[str, ...] = ()
     body_xpath: str | None = None
+    #: time zone of dates the site writes without an offset ("12 marzo 2024, 17:30")
+    timezone: str | None = None
     _follow_re: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -86,6 +91,13 @@ class Source:
     def wants_article(self, url: str) -> bool:
         """Does ``url`` match the ``follow`` patterns (when there are any)?"""
         return not self._follow_re or any(p.search(url) for p in self._follow_re)
+
+    @property
+    def hints(self):
+        """Extraction hints for :func:`crawler.extraction.extract`."""
+        from crawler.extraction import Hints
+
+        return Hints(self.prune_xpath, self.body_xpath, self.timezone)
 
     def to_config(self) -> dict[str, Any]:
         """The source as plain data, for the ``sources`` table."""
@@ -147,8 +159,18 @@ def parse_source(raw: Any, index: int, path: Path | str) -> Source:
     if max_age is not None and max_age <= 0:
         raise _fail(path, f"{where}, field 'max_age_days'", f"expected a positive number, got {max_age!r}")
     prune = raw.get("prune_xpath", [])
-    if not all(isinstance(x, str) and x.strip() for x in prune):
-        raise _fail(path, f"{where}, field 'prune_xpath'", f"expected {FIELDS['prune_xpath'][1]}")
+    for key, expressions in (("prune_xpath", prune), ("body_xpath", [raw["body_xpath"]] if "body_xpath" in raw else [])):
+        for expression in expressions:
+            try:
+                etree.XPath(expression)
+            except (etree.XPathSyntaxError, TypeError):
+                raise _fail(path, f"{where}, field '{key}'", f"bad XPath expression {expression!r}") from None
+    zone = raw.get("timezone")
+    if zone is not None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise _fail(path, f"{where}, field 'timezone'", f"unknown time zone {zone!r}") from None
     return Source(
         name=name,
         kind=kind,
@@ -159,6 +181,7 @@ def parse_source(raw: Any, index: int, path: Path | str) -> Source:
         enabled=raw.get("enabled", True),
         prune_xpath=tuple(prune),
         body_xpath=raw.get("body_xpath"),
+        timezone=zone,
         _follow_re=tuple(compiled),
         **values,
     )

@@ -3,7 +3,7 @@
 ``extract(html, url)`` is the stage the crawler runs on every fetched page;
 ``extract_text(html)`` is the same, text only, for the benchmark scorer.
 """
-from crawler.extraction.pipeline import EXTRACTOR_VERSION, extract, extract_text
+from crawler.extraction.pipeline import EXTRACTOR_VERSION, NO_HINTS, Hints, extract, extract_text
 from crawler.extraction.result import Extracted
 
-__all__ = ["EXTRACTOR_VERSION", "Extracted", "extract", "extract_text"]
+__all__ = ["EXTRACTOR_VERSION", "NO_HINTS", "Extracted", "Hints", "extract", "extract_text"]

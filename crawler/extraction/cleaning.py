@@ -1,11 +1,26 @@
 """Text clean-up after trafilatura: what a generic extractor lets through on news sites.
 
-Each rule is a small function over the list of paragraphs; :func:`clean_paragraphs` runs
-them in order. Rules must be deterministic and per-document (no state across pages).
+trafilatura keeps what sits inside the article body container, and news templates put
+plenty of non-article text there: "read also" boxes, teaser headlines of other stories,
+photo credits, share and newsletter prompts, ad labels, WordPress shortcode residue,
+breadcrumbs and date lines, the headline repeated, whole blocks repeated.
+
+:func:`clean` runs small, ordered rules over the paragraphs of one document. Every rule
+is deterministic and looks at this document only (no cross-page state, so results never
+depend on crawl order). Rules that could hit real prose are guarded by length and
+position, and by the page's link texts: a "teaser" is a line that is also the text of a
+link on the page, or one of a run of lines cut off with "…".
+The vocabularies live in :mod:`crawler.extraction.boilerplate`.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz
+
+from crawler.extraction import boilerplate as bp
+from crawler.extraction.textdates import is_date_line
 
 _SPACE_RE = re.compile(r"\s+")
 
@@ -15,37 +30,220 @@ def normalise(text: str) -> str:
     return _SPACE_RE.sub(" ", text).strip().casefold().rstrip(" .…:;")
 
 
-def drop_title_line(paragraphs: list[str], title: str | None, window: int = 3) -> list[str]:
+@dataclass
+class Cleaned:
+    paragraphs: list[str]
+    #: date lines taken out of the text: the metadata stage reads dates from them
+    date_lines: list[str] = field(default_factory=list)
+    #: what each rule removed (rule name -> lines), for tests and the benchmark
+    removed: dict[str, list[str]] = field(default_factory=dict)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.paragraphs)
+
+
+class _Run:
+    """Bookkeeping shared by the rules of one document."""
+
+    def __init__(self, paragraphs: list[str], anchors: frozenset[str]):
+        self.paragraphs = paragraphs
+        self.anchors = anchors
+        self.removed: dict[str, list[str]] = {}
+        self.date_lines: list[str] = []
+
+    def drop(self, rule: str, line: str) -> None:
+        self.removed.setdefault(rule, []).append(line)
+
+    def starts_with_link_text(self, line: str) -> bool:
+        folded = _SPACE_RE.sub(" ", line).strip().casefold()
+        return any(len(a) >= 25 and folded.startswith(a) for a in self.anchors if a[:8] == folded[:8])
+
+    def is_link_text(self, line: str) -> bool:
+        return normalise(line) in self.anchors or _SPACE_RE.sub(" ", line).strip().casefold() in self.anchors
+
+
+# -- rules over single lines ------------------------------------------------------------------
+
+
+def strip_shortcodes(line: str) -> str:
+    """``[textmarker color=…]CITY[/textmarker]`` → ``CITY``; ``[vc_row]`` → nothing."""
+    return _SPACE_RE.sub(" ", bp.SHORTCODE.sub(" ", line)).strip() if "[" in line else line
+
+
+def _line_rule(line: str, position: int, run: _Run) -> str | None:
+    """The name of the rule that removes ``line``, or ``None`` to keep it."""
+    stripped = line.strip()
+    folded = stripped.casefold().rstrip(" :.!")
+    if folded in bp.LABELS or bp.SOCIAL_ONLY.fullmatch(stripped) or bp.URL_ONLY.fullmatch(stripped):
+        return "label"
+    if len(stripped) <= 250 and bp.READ_ALSO.match(stripped):
+        return "read_also"
+    if len(stripped) <= 250 and (bp.PROMPT.search(stripped) or bp.CONSENT.search(stripped)):
+        return "prompt"
+    if len(stripped) <= 200 and bp.CREDIT.search(stripped):
+        return "credit"
+    if len(stripped) <= 300 and bp.is_promo(stripped):
+        return "promo"
+    if position < 4 and bp.BREADCRUMB.match(stripped):
+        return "breadcrumb"
+    if is_date_line(stripped):
+        run.date_lines.append(stripped)
+        return "date_line"
+    return None
+
+
+# -- rules over runs of lines ---------------------------------------------------------------------
+
+
+def _is_teaser(line: str, run: _Run) -> bool:
+    """A headline of another story: cut off with "…", or a link's text (alone, or
+    leading a one-line blurb in a bulleted list), and short."""
+    stripped = line.strip()
+    if len(stripped) > 220:
+        return False
+    if stripped.endswith(("…", "...")) or run.is_link_text(stripped):
+        return True
+    if stripped[:2] in ("- ", "• ", "· "):
+        return run.starts_with_link_text(stripped[2:])
+    return False
+
+
+def _is_headline_like(line: str) -> bool:
+    stripped = line.strip()
+    return 8 <= len(stripped) <= 160 and not stripped.endswith((".", "!", "?", ":", ";", "»", "”", '"'))
+
+
+def drop_related_boxes(paragraphs: list[str], run: _Run) -> list[str]:
+    """A "read also" / "related articles" heading takes the headlines under it along."""
+    kept: list[str] = []
+    in_box = False
+    for line in paragraphs:
+        if bp.RELATED_HEADING.fullmatch(line.strip().rstrip(" :")):
+            in_box = True
+            run.drop("related_box", line)
+            continue
+        if in_box and (_is_headline_like(line) or _is_teaser(line, run)):
+            run.drop("related_box", line)
+            continue
+        in_box = False
+        kept.append(line)
+    return kept
+
+
+def drop_teaser_runs(paragraphs: list[str], run: _Run) -> list[str]:
+    """Runs of two or more teaser lines anywhere, and teaser lines trailing the text."""
+    flags = [_is_teaser(p, run) for p in paragraphs]
+    drop = [False] * len(paragraphs)
+    i = 0
+    while i < len(paragraphs):
+        if flags[i]:
+            j = i
+            while j < len(paragraphs) and flags[j]:
+                j += 1
+            trailing_cut = j == len(paragraphs) and paragraphs[j - 1].rstrip().endswith(("…", "..."))
+            if j - i >= 2 or trailing_cut:
+                for k in range(i, j):
+                    drop[k] = True
+            i = j
+        else:
+            i += 1
+    kept = []
+    for line, gone in zip(paragraphs, drop):
+        if gone:
+            run.drop("teasers", line)
+        else:
+            kept.append(line)
+    return kept
+
+
+def drop_title_line(paragraphs: list[str], title: str | None, run: _Run | None = None, window: int = 3) -> list[str]:
     """The headline repeated at the top of the body (as ``<h1>`` and again as a
     paragraph, often both) is not body text."""
     if not title:
         return paragraphs
     key = normalise(title)
-    head = [p for p in paragraphs[:window] if normalise(p) != key]
+    head = []
+    for p in paragraphs[:window]:
+        if normalise(p) == key:
+            if run is not None:
+                run.drop("title", p)
+        else:
+            head.append(p)
     return head + paragraphs[window:]
 
 
-def drop_repeated(paragraphs: list[str], min_chars: int = 20) -> list[str]:
-    """Keep the first copy of a paragraph repeated within the page (long ones only:
-    short lines such as "Ufficiale" may legitimately repeat)."""
-    seen: set[str] = set()
+def drop_repeated(paragraphs: list[str], run: _Run | None = None, min_chars: int = 60,
+                  fuzzy_min_chars: int = 80, similarity: float = 92.0, long_chars: int = 250) -> list[str]:
+    """Keep the first copy of text the page repeats (seed 003: the whole text twice).
+
+    A page-duplication artefact repeats a *block*: a copy is dropped when its neighbour
+    is also the copy of its original's neighbour, or when it is so long that repeating
+    it cannot be style. A question asked of every guest in an interview, or the same
+    ingredient line in each recipe, repeats alone and stays. Long paragraphs also match
+    with small differences (a typo fixed in one copy), by rapidfuzz similarity.
+    """
+    keys = [normalise(p) for p in paragraphs]
+    original: list[int | None] = [None] * len(paragraphs)
+    first_seen: dict[str, int] = {}
+    long_seen: list[tuple[int, str]] = []
+    for j, key in enumerate(keys):
+        if len(key) < min_chars:
+            continue
+        i = first_seen.get(key)
+        if i is None and len(key) >= fuzzy_min_chars:
+            i = next((i for i, other in long_seen if fuzz.ratio(key, other, score_cutoff=similarity)), None)
+        if i is not None:
+            original[j] = i
+            continue
+        first_seen[key] = j
+        if len(key) >= fuzzy_min_chars:
+            long_seen.append((j, key))
+
+    def in_block(j: int) -> bool:
+        i = original[j]
+        return (j > 0 and i > 0 and original[j - 1] == i - 1) or (
+            j + 1 < len(paragraphs) and original[j + 1] == i + 1)
+
     kept = []
-    for paragraph in paragraphs:
-        key = normalise(paragraph)
-        if len(key) >= min_chars:
-            if key in seen:
-                continue
-            seen.add(key)
+    for j, paragraph in enumerate(paragraphs):
+        if original[j] is not None and (len(keys[j]) >= long_chars or in_block(j)):
+            if run is not None:
+                run.drop("repeated", paragraph)
+            continue
         kept.append(paragraph)
     return kept
 
 
-def clean_paragraphs(paragraphs: list[str], title: str | None = None) -> list[str]:
-    paragraphs = [p.strip() for p in paragraphs if p.strip()]
-    paragraphs = drop_title_line(paragraphs, title)
-    paragraphs = drop_repeated(paragraphs)
-    return paragraphs
+def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozenset()) -> Cleaned:
+    """Clean one document's text (paragraphs separated by newlines).
+
+    ``anchors`` are the page's link texts in :func:`normalise` form (see
+    :class:`crawler.extraction.pagetype.LayoutSignals`).
+    """
+    run = _Run([], anchors)
+    paragraphs = []
+    for raw in text.splitlines():
+        line = strip_shortcodes(raw)
+        if not line:
+            if raw.strip():
+                run.drop("shortcode", raw)
+            continue
+        paragraphs.append(line)
+    paragraphs = drop_title_line(paragraphs, title, run)
+    paragraphs = drop_related_boxes(paragraphs, run)
+    kept = []
+    for position, line in enumerate(paragraphs):
+        rule = _line_rule(line, position, run)
+        if rule:
+            run.drop(rule, line)
+        else:
+            kept.append(line)
+    kept = drop_teaser_runs(kept, run)
+    kept = drop_title_line(kept, title, run)
+    kept = drop_repeated(kept, run)
+    return Cleaned(kept, run.date_lines, run.removed)
 
 
 def clean_text(text: str, title: str | None = None) -> str:
-    return "\n".join(clean_paragraphs(text.splitlines(), title))
+    return clean(text, title).text

@@ -42,7 +42,11 @@ class LayoutSignals:
 
     @classmethod
     def read(cls, tree) -> "LayoutSignals":
-        anchors = frozenset(a for a in (_norm(el.text_content()) for el in tree.iter("a")) if len(a) >= 12)
+        # in-page links (tables of contents, "#comments") point at this page's own text
+        anchors = frozenset(
+            a for a in (_norm(el.text_content()) for el in tree.iter("a") if not (el.get("href") or "").startswith("#"))
+            if len(a) >= 12
+        )
         dates = set(tree.xpath("//time[not(ancestor::aside or ancestor::nav or ancestor::footer)]/@datetime"))
         return cls(anchors, len(tree.xpath("//article")), len(dates))
 

@@ -275,7 +275,7 @@ class NewsSpider(scrapy.Spider):
                                       error=f"not HTML ({kind})"))
             return
         fetched_at = datetime.now(timezone.utc)
-        extracted = extract(response.text, response.url, fetched_at)
+        extracted = extract(response.text, response.url, fetched_at, source.hints)
         page = self._page(response, response.request, source, "article", "article",
                           encoding=response.encoding, body=response.body)
         if extracted.is_article:
