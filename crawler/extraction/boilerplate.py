@@ -25,7 +25,7 @@ SHORTCODE = re.compile(
 
 #: lines that are nothing but a label: ad markers, share widgets, print buttons
 LABELS = frozenset(
-    """
+    label.strip() for label in """
     anzeige|advertisement|advertising|ad|ads|sponsored|sponsorizzato|publicidad|publicité|pubblicità|publicidade
     |реклама|werbung|annonce|partner content|contenuto sponsorizzato
     |share|share this|share this article|share on|condividi|condividi su|condividi l'articolo|compartir
@@ -36,7 +36,8 @@ LABELS = frozenset(
     |ascolta l'articolo|ascolta questo articolo|слушать|tags|tag|argomenti|themen|temas|теги|sujets
     |advertentie|read more|leggi di più|continua a leggere|weiterlesen|lire la suite|leer más|leia mais
     """.replace("\n", "").split("|")
-) - {""}
+    if label.strip()
+)
 
 _NETWORKS = (
     r"facebook|x|twitter|whatsapp|telegram|вконтакте|vk|одноклассники|linkedin|pinterest|reddit|email|e-mail"

@@ -75,6 +75,8 @@ def _line_rule(line: str, position: int, run: _Run) -> str | None:
     """The name of the rule that removes ``line``, or ``None`` to keep it."""
     stripped = line.strip()
     folded = stripped.casefold().rstrip(" :.!")
+    if not any(ch.isalnum() for ch in stripped):
+        return "label"  # separators and bullets left alone on a line
     if folded in bp.LABELS or bp.SOCIAL_ONLY.fullmatch(stripped) or bp.URL_ONLY.fullmatch(stripped):
         return "label"
     if len(stripped) <= 250 and bp.READ_ALSO.match(stripped):
