@@ -136,3 +136,29 @@ BREADCRUMB = re.compile(
     r"(?:Home|HOME|Homepage|Startseite|Portada|Inicio|Início|Accueil|Главная|ГЛАВНАЯ|Inizio)"
     r"(?=[A-ZÀ-ÝА-ЯЁ]|\s*[›>»/|]\s*\S)"
 )
+
+
+# -- cheap prefilters: a rule's regex runs only when one of its words is in the line.
+#    Substring tests are C loops; the regexes above scan every position of every line.
+PROMPT_WORDS = (
+    "newsletter", "boletín", "boletin", "рассылк", "infolettre", "reached at", "commission", "affiliate",
+    "this copy", "rights reserved", "may not be published", "©", "copyright", "comment", "коммент", "comentári",
+    "if you enjoyed", "get access", "start your day", "miss", "follow", "segui", "síguenos", "sigue", "folg",
+    "suivez", "siga", "следите", "подпис", "join us", "iscriv", "regist", "sign up", "subscri", "suscr", "abonn",
+    "assin", "inscrev", "fai clic", "click to share", "partag", "share", "teilen", "compart", "email", "e-mail",
+    "reach", "contact",
+)
+CONSENT_WORDS = ("cookie", "consen", "einwillig", "согласи")
+CREDIT_WORDS = (
+    "foto", "photo", "immagine", "imagem", "bild", "фото", "crédit", "credit", "crédito", "copyright", "ph:", "ph :",
+    "fonte", "source", "quelle", "fuente", "источник", "font", "via", "reporting", "writing", "editing",
+    "compiled", "research", "contributed", "©",
+)
+PROMO_WORDS = (
+    "ticket", "bigliett", "abbonament", "entrad", "billet", "ingress", "sócio", "abono", "абонемент", "билет",
+    "trikot", "maglia", "camiseta", "issues for", "members get", "abbonati", "abonnez",
+)
+
+
+def has_any(folded: str, words: tuple[str, ...]) -> bool:
+    return any(word in folded for word in words)

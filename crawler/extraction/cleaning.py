@@ -17,7 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 from crawler.extraction import boilerplate as bp
 from crawler.extraction.textdates import is_date_line
@@ -74,18 +74,24 @@ def strip_shortcodes(line: str) -> str:
 def _line_rule(line: str, position: int, run: _Run) -> str | None:
     """The name of the rule that removes ``line``, or ``None`` to keep it."""
     stripped = line.strip()
-    folded = stripped.casefold().rstrip(" :.!")
+    if len(stripped) > 300:
+        return None  # longer than any boilerplate pattern applies to: prose
+    lowered = stripped.casefold()
+    folded = lowered.rstrip(" :.!")
     if not any(ch.isalnum() for ch in stripped):
         return "label"  # separators and bullets left alone on a line
     if folded in bp.LABELS or bp.SOCIAL_ONLY.fullmatch(stripped) or bp.URL_ONLY.fullmatch(stripped):
         return "label"
     if len(stripped) <= 250 and bp.READ_ALSO.match(stripped):
         return "read_also"
-    if len(stripped) <= 250 and (bp.PROMPT.search(stripped) or bp.CONSENT.search(stripped)):
+    if len(stripped) <= 250 and (
+        (bp.has_any(lowered, bp.PROMPT_WORDS) and bp.PROMPT.search(stripped))
+        or (bp.has_any(lowered, bp.CONSENT_WORDS) and bp.CONSENT.search(stripped))
+    ):
         return "prompt"
-    if len(stripped) <= 200 and bp.CREDIT.search(stripped):
+    if len(stripped) <= 200 and bp.has_any(lowered, bp.CREDIT_WORDS) and bp.CREDIT.search(stripped):
         return "credit"
-    if len(stripped) <= 300 and bp.is_promo(stripped):
+    if bp.has_any(lowered, bp.PROMO_WORDS) and bp.is_promo(stripped):
         return "promo"
     if position < 4 and bp.BREADCRUMB.match(stripped):
         return "breadcrumb"
@@ -194,7 +200,9 @@ def drop_repeated(paragraphs: list[str], run: _Run | None = None, min_chars: int
             continue
         i = first_seen.get(key)
         if i is None and len(key) >= fuzzy_min_chars:
-            i = next((i for i, other in long_seen if fuzz.ratio(key, other, score_cutoff=similarity)), None)
+            best = process.extractOne(key, [other for _, other in long_seen], scorer=fuzz.ratio,
+                                      score_cutoff=similarity) if long_seen else None
+            i = long_seen[best[2]][0] if best else None
         if i is not None:
             original[j] = i
             continue

@@ -180,6 +180,18 @@ def _time_element_date(tree) -> DateValue | None:
     return None
 
 
+def read_title_candidates(tree) -> PageMetadata:
+    """Only what :func:`choose_title` needs from markup besides JSON-LD: ``<title>`` /
+    ``og:title`` and the ``<h1>``; the cheap path for text-only extraction."""
+    meta = PageMetadata()
+    og = tree.xpath('//meta[@property="og:title"]/@content')
+    titles = tree.xpath("//title")
+    meta.head_title = _clean(og[0]) if og else (_clean(titles[0].text_content()) if titles else None)
+    h1s = tree.xpath("//article//h1") or tree.xpath("//main//h1") or tree.xpath("//h1")
+    meta.h1 = _clean(h1s[0].text_content()) if h1s else None
+    return meta
+
+
 def read_metadata(tree) -> PageMetadata:
     """Read explicit metadata from a parsed page; never raises on odd markup."""
     meta = PageMetadata()

@@ -32,7 +32,7 @@ from trafilatura.utils import load_html
 from crawler.extraction.authors import choose_author
 from crawler.extraction.cleaning import clean
 from crawler.extraction.language import detect_language
-from crawler.extraction.metadata import DateValue, choose_title, read_metadata
+from crawler.extraction.metadata import DateValue, choose_title, read_metadata, read_title_candidates
 from crawler.extraction.pagetype import LayoutSignals, classify
 from crawler.extraction.result import Extracted
 from crawler.extraction.textdates import PUBLISHED_WORDS, find_dates, is_date_line, published_in
@@ -260,10 +260,9 @@ def extract_text(html: str) -> str:
         tree = None
     if tree is None:
         return ""
-    meta = read_metadata(tree)
     anchors = LayoutSignals.read(tree).anchors
     try:
         raw_text = _main_text(tree, None, NO_HINTS)
     except Exception:
         return ""
-    return clean(raw_text, choose_title(meta), anchors).text
+    return clean(raw_text, choose_title(read_title_candidates(tree)), anchors).text
