@@ -53,7 +53,8 @@ SOCIAL_ONLY = re.compile(
 _READ_ALSO_MARKERS = (
     r"leggi anche|leggi pure|leggi ancora|potrebbe interessarti|ti potrebbe interessare|articoli correlati"
     r"|notizie correlate|correlati|approfondisci|read more|read also|also read|see also|related articles?"
-    r"|related stories|related news|more on this story|you may also like|also on|more from"
+    r"|related stories|related news|more on this story|you may also like|also on|more from|related(?=\s*:)"
+    r"|see more(?=\s*:)"
     r"|читайте также|читайте еще|читайте ещё|смотрите также|по теме|ещё по теме|еще по теме|рекомендуем"
     r"|lee también|lea también|lee además|te puede interesar|puede interesarte|también te puede interesar"
     r"|ver también|noticias relacionadas|relacionad[oa]s|mehr zum thema|lesen sie auch|lesen sie mehr"
@@ -71,7 +72,8 @@ PROMPT = re.compile(
     r"|assine|inscreva-se|подпишитесь|подписывайтесь|fai clic per condividere|click to share|partagez cet article"
     r"|partagez|share this article|teilen sie|compartilhe|compártelo|comparte en)"
     r"|^(?:segui(?:ci|teci)?|seguite|follow(?: us)?|síguenos|sigue(?:nos)?|folgt uns|folgen sie|suivez(?:-nous)?"
-    r"|siga|sigam|следите|подписывайтесь|join us)\b.{0,120}\b(?:" + _NETWORKS + r"|канал\w*|google news|newsletter)"
+    r"|siga|sigam|следите|подписывайтесь|join us)\b.{0,120}(?:\b(?:" + _NETWORKS + r"|канал\w*|google news|newsletter)\b"
+    r"|https?://)"
     r"|^.{0,60}\b(?:newsletter|boletín|bolet[ií]n|рассылк\w*|infolettre)\b.{0,80}\b(?:iscriv\w*|sign\s*up|subscri\w*"
     r"|suscr\w*|abonn\w*|assin\w*|inscrev\w*|подпиш\w*|recevoir|receive|ricevi|receba|recibe|erhalten)\b"
     r"|^.{0,80}\b(?:iscriv\w*|sign\s*up|subscri\w*|suscr\w*|abonn\w*|assin\w*|inscrev\w*|подпиш\w*)\b.{0,80}"
@@ -137,6 +139,14 @@ BREADCRUMB = re.compile(
     r"(?=[A-ZÀ-ÝА-ЯЁ]|\s*[›>»/|]\s*\S)"
 )
 
+
+#: pitches and legal notices with a fixed opening: safe to match on long lines too
+PITCH = re.compile(
+    r"(?:this copy is for your personal|if you enjoyed this (?:article|story|piece)|get access to"
+    r"|start your day with|this article is for subscribers|to continue reading|continua a leggere"
+    r"|per continuare a leggere|abonnez-vous pour lire|jetzt weiterlesen mit|suscríbete para seguir leyendo)",
+    _I,
+)
 
 # -- cheap prefilters: a rule's regex runs only when one of its words is in the line.
 #    Substring tests are C loops; the regexes above scan every position of every line.

@@ -74,8 +74,12 @@ def strip_shortcodes(line: str) -> str:
 def _line_rule(line: str, position: int, run: _Run) -> str | None:
     """The name of the rule that removes ``line``, or ``None`` to keep it."""
     stripped = line.strip()
-    if len(stripped) > 300:
+    if len(stripped) > 600:
         return None  # longer than any boilerplate pattern applies to: prose
+    if bp.PITCH.match(stripped):
+        return "prompt"
+    if len(stripped) > 300:
+        return None
     lowered = stripped.casefold()
     folded = lowered.rstrip(" :.!")
     if not any(ch.isalnum() for ch in stripped):
