@@ -30,7 +30,8 @@ PREFIX = re.compile(
 WIDGETS = re.compile(
     r"\s*(?:scrivi all['’]autore|email the author|e-mail the author|contact the author|follow\b.*|segui\b.*"
     r"|написать автору|escribe al autor|escribir al autor|e-mail an den autor|mail an den autor"
-    r"|écrire à l['’]auteur|envie um e-mail|enviar e-mail|tutti gli articoli|all articles|more by)\s*.*$",
+    r"|écrire à l['’]auteur|envie um e-mail|enviar e-mail|tutti gli articoli|all articles|more by"
+    r"|seguir\b.*|подписаться.*|folgen\b.*|suivre\b.*|abonnieren\b.*|s['’]abonner\b.*)\s*.*$",
     re.IGNORECASE,
 )
 ROLE = re.compile(r"\s*[,|–—-]\s*(?:[a-zà-ÿа-я ]+(?:writer|editor|correspondent|reporter|journalist|giornalista"

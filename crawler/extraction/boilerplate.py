@@ -64,8 +64,29 @@ _READ_ALSO_MARKERS = (
 )
 #: a line opening with a "read also" marker (with or without the headline after it)
 READ_ALSO = re.compile(r"(?:[>»▶►•(]\s*)?(?:" + _READ_ALSO_MARKERS + r")(?:\s*[:：\-–—»|]|\s+(?=\S)|$)", _I)
+_BOX_HEADINGS = (
+    r"|most read|most popular|trending|top stories|più letti|i più letti|più lette|lo más leído|más leídas"
+    r"|meistgelesen|meistgelesene artikel|les plus lus|les plus lues|mais lidas|mais lidos|главное за день"
+    r"|главное|самое читаемое|популярное|ultime notizie|latest news|últimas noticias|neueste artikel|dernières infos"
+    r"|últimas notícias|последние новости"
+)
 #: a heading that opens a box of related headlines
-RELATED_HEADING = re.compile(r"(?:[>»▶►•]\s*)?(?:" + _READ_ALSO_MARKERS + r")", _I)
+RELATED_HEADING = re.compile(r"(?:[>»▶►•]\s*)?(?:" + _READ_ALSO_MARKERS + _BOX_HEADINGS + r")", _I)
+
+#: one-line page furniture: tags, comment counts, reading time, sponsor credits
+FURNITURE = re.compile(
+    r"(?:tags?|temas?|argomenti|tag correlati|mots-clés|mots clés|themen|schlagworte|schlagwörter|теги|тэги"
+    r"|palavras-chave|assuntos|etiquetas|topics|keywords)\s*:\s*\S.*"
+    r"|\d+\s+(?:comments?|commenti|comentarios|comentários|kommentare|commentaires|комментари\w*)"
+    r"|(?:comments?|kommentare|commenti|comentarios|comentários|commentaires|комментарии)\s*[(:]?\s*\d+\s*\)?"
+    r"|(?:reading time|read time|tempo di lettura|tiempo de lectura|lesezeit|lesedauer|lecture|temps de lecture"
+    r"|tempo de leitura|время чтения|читать)\s*:?\s*(?:ca\.\s*)?\d+\s*(?:min\w*|минут\w*|мин\.?)"
+    r"|\d+\s*(?:min(?:ute)?s?|минут\w*|мин\.?)\s+(?:read|de lectura|di lettura|lesezeit|de lecture|de leitura"
+    r"|чтения|на чтение)"
+    r"|(?:in partnership with|in collaborazione con|en colaboración con|präsentiert von|presented by|sponsored by"
+    r"|powered by|en partenariat avec|em parceria com|при поддержке|with the support of|con il supporto di)\b.*",
+    _I,
+)
 
 PROMPT = re.compile(
     r"^(?:iscriviti|registrati|sign up|subscribe|abbonati|suscríbete|suscribete|abonnez-vous|abonniere|abonnieren"
@@ -86,7 +107,12 @@ PROMPT = re.compile(
     r"|^(?:©|copyright\s+(?:©\s*)?\d{4})"
     r"|(?:comment\w*|comentári\w*|comentari\w*|comment[io]\w*|kommentar\w*|комментари\w*).{0,100}"
     r"(?:moderat\w*|aprovad\w*|approv\w*|regolament\w*|richtlinien|règles|правил\w*)"
-    r"|^(?:if you enjoyed this|get access to|start your day with|don['’]t miss\b|never miss\b)",
+    r"|^(?:if you enjoyed this|get access to|start your day with|don['’]t miss\b|never miss\b)"
+    # app downloads and messaging channels
+    r"|\b(?:download|scarica|descarga|descargue|baixe|télécharge\w*|lade|laden sie|скачай\w*|скачивайте|installa)\b"
+    r".{0,80}\b(?:app|apps|application|aplicación|aplicativo|applicazione|приложени\w*)\b"
+    r"|\b(?:únete|unete|unisciti|join|rejoignez|entre|tritt|присоединяйтесь|подписывайтесь)\b.{0,60}"
+    r"\b(?:canal|canale|channel|kanal|chaîne|канал\w*|comunidad|community|grupo)\b",
     _I,
 )
 CONSENT = re.compile(
@@ -102,7 +128,8 @@ CREDIT = re.compile(
     r"|^(?:fonte|fontes|source|sources|quelle|quellen|fuente|источник|font|via)\s*:\s*\S"
     r"|^\(?(?:additional |with )?(?:reporting|writing|editing|compiled|research) by\b"
     r"|\bcontributed (?:to )?(?:this )?(?:report|story|article)\b"
-    r"|^©\s*\S|\((?:foto|photo|фото|bild)\b[^)]*\)\s*$",
+    r"|^©\s*\S|\((?:foto|photo|фото|bild|image|imagen|imagem|immagine)\b[^)]*\)\s*$"
+    r"|\s©\s*[^\s©][^©.!?]{0,80}$",
     _I,
 )
 #: ticket / shop promotion: an object and a call to action in one short line
@@ -134,6 +161,13 @@ def is_promo(line: str) -> bool:
         SUBSCRIPTION.search(line) and PRICE.search(line))
 
 
+#: words that open a sentence: where a breadcrumb glued to the lead paragraph ends
+SENTENCE_OPENERS = frozenset("""
+    il lo la le i gli l un una uno el los las der die das den dem ein eine the a an o os as um uma les une des du
+    au ce cette il elle dopo nel con per según tras después nach mit seit après avec selon após com segundo после
+    в с на по после в
+""".split())
+BREADCRUMB_SEPARATORS = "›>»/|·•"
 BREADCRUMB = re.compile(
     r"(?:Home|HOME|Homepage|Startseite|Portada|Inicio|Início|Accueil|Главная|ГЛАВНАЯ|Inizio)"
     r"(?=[A-ZÀ-ÝА-ЯЁ]|\s*[›>»/|]\s*\S)"
@@ -144,13 +178,16 @@ BREADCRUMB = re.compile(
 PITCH = re.compile(
     r"(?:this copy is for your personal|if you enjoyed this (?:article|story|piece)|get access to"
     r"|start your day with|this article is for subscribers|to continue reading|continua a leggere"
-    r"|per continuare a leggere|abonnez-vous pour lire|jetzt weiterlesen mit|suscríbete para seguir leyendo)",
+    r"|per continuare a leggere|abonnez-vous pour lire|jetzt weiterlesen mit|suscríbete para seguir leyendo"
+    r"|follow @\w+ on (?:twitter|x|instagram)|get the day['’]s|get the latest \w+ (?:news|updates) (?:delivered|in your)"
+    r"|sign up for (?:our|the) \w+ newsletter)",
     _I,
 )
 
 # -- cheap prefilters: a rule's regex runs only when one of its words is in the line.
 #    Substring tests are C loops; the regexes above scan every position of every line.
 PROMPT_WORDS = (
+    "app", "приложен", "canal", "channel", "kanal", "chaîne", "канал", "comunidad", "community", "grupo",
     "newsletter", "boletín", "boletin", "рассылк", "infolettre", "reached at", "commission", "affiliate",
     "this copy", "rights reserved", "may not be published", "©", "copyright", "comment", "коммент", "comentári",
     "if you enjoyed", "get access", "start your day", "miss", "follow", "segui", "síguenos", "sigue", "folg",
@@ -158,8 +195,23 @@ PROMPT_WORDS = (
     "assin", "inscrev", "fai clic", "click to share", "partag", "share", "teilen", "compart", "email", "e-mail",
     "reach", "contact",
 )
-CONSENT_WORDS = ("cookie", "consen", "einwillig", "согласи")
+CONSENT_WORDS = ("cookie", "куки")
+#: the button row of a consent banner: "Accetta tutto Rifiuta Scopri di più e personalizza"
+CONSENT_BUTTONS = re.compile(
+    r"(?:(?:accetta|accept|rifiuta|reject|scopri di più|learn more|more info|personalizza|customi[sz]e|manage"
+    r"|gestisci|akzeptieren|ablehnen|einstellungen|aceptar|rechazar|configurar|accepter|refuser|paramétrer"
+    r"|personnaliser|aceitar|rejeitar|recusar|personalizar|принять|отклонить|настроить|подробнее|tutto|tutti"
+    r"|all|alle|todo|todos|tout|tous|tudo|все|e|and|und|y|et|и|ou|o|or|oder|ok|agree|i agree|settings"
+    r"|preferences|preferenze|préférences|preferencias|preferências)[\s,.|·/]*){2,}",
+    _I,
+)
+#: with "cookie", any of these makes a line a consent banner
+CONSENT_CONTEXT = (
+    "consen", "einwillig", "accept", "akzept", "acept", "aceit", "accett", "privacy", "datenschutz", "policy",
+    "politique", "política", "согласи", "personaliz", "personalis", "personnalis", "tracking", "partner",
+)
 CREDIT_WORDS = (
+    "image", "imagen",
     "foto", "photo", "immagine", "imagem", "bild", "фото", "crédit", "credit", "crédito", "copyright", "ph:", "ph :",
     "fonte", "source", "quelle", "fuente", "источник", "font", "via", "reporting", "writing", "editing",
     "compiled", "research", "contributed", "©",

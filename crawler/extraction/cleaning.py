@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from crawler.extraction import boilerplate as bp
+from crawler.extraction.authors import DESKS, PREFIX
 from crawler.extraction.textdates import is_date_line
 
 _SPACE_RE = re.compile(r"\s+")
@@ -46,9 +47,10 @@ class Cleaned:
 class _Run:
     """Bookkeeping shared by the rules of one document."""
 
-    def __init__(self, paragraphs: list[str], anchors: frozenset[str]):
+    def __init__(self, paragraphs: list[str], anchors: frozenset[str], crumbs: frozenset[str] = frozenset()):
         self.paragraphs = paragraphs
         self.anchors = anchors
+        self.crumbs = crumbs
         self.removed: dict[str, list[str]] = {}
         self.date_lines: list[str] = []
 
@@ -71,6 +73,43 @@ def strip_shortcodes(line: str) -> str:
     return _SPACE_RE.sub(" ", bp.SHORTCODE.sub(" ", line)).strip() if "[" in line else line
 
 
+def strip_breadcrumb(line: str, crumbs: frozenset[str]) -> tuple[str, bool]:
+    """Remove a breadcrumb trail from the start of ``line``: ``(rest, found)``.
+
+    Trails come glued ("HomeSesto San GiovanniMassimo Carrera…") or separated
+    ("Inicio › Fútbol › Segunda División El Atlético Guadalmina y…"), alone on a line or
+    in front of the lead paragraph. Crumbs that are link texts on the page are cut
+    exactly; a last crumb that is not a link ends before a capitalised word, preferably
+    one that opens a sentence ("Stade Brévinois | Le Stade Brévinois a trouvé…").
+    """
+    match = bp.BREADCRUMB.match(line)
+    if not match:
+        return line, False
+    rest = line[match.end():]
+    after_separator = False
+    while True:
+        trimmed = rest.lstrip(" " + bp.BREADCRUMB_SEPARATORS + "-–—")
+        after_separator = any(sep in rest[: len(rest) - len(trimmed)] for sep in bp.BREADCRUMB_SEPARATORS)
+        rest = trimmed
+        folded = rest.casefold()
+        crumb = max((c for c in crumbs if folded.startswith(c)), key=len, default=None)
+        if not crumb:
+            break
+        rest = rest[len(crumb):]
+    head = rest[:80]
+    cut = max(head.rfind(sep) for sep in bp.BREADCRUMB_SEPARATORS)
+    if cut >= 0:
+        rest, after_separator = rest[cut + 1:].lstrip(), True
+    if after_separator:
+        # the last crumb (not a link) is glued to the sentence: split before a capital
+        words = rest.split(" ")
+        candidates = [k for k in range(1, min(6, len(words))) if words[k][:1].isupper()]
+        openers = [k for k in candidates if words[k].casefold().strip("'’") in bp.SENTENCE_OPENERS]
+        if openers or candidates:
+            rest = " ".join(words[(openers or candidates)[0]:])
+    return rest.strip(), True
+
+
 def _line_rule(line: str, position: int, run: _Run) -> str | None:
     """The name of the rule that removes ``line``, or ``None`` to keep it."""
     stripped = line.strip()
@@ -78,27 +117,29 @@ def _line_rule(line: str, position: int, run: _Run) -> str | None:
         return None  # longer than any boilerplate pattern applies to: prose
     if bp.PITCH.match(stripped):
         return "prompt"
+    lowered = stripped.casefold()
+    if bp.has_any(lowered, bp.CONSENT_WORDS) and (bp.has_any(lowered, bp.CONSENT_CONTEXT) or bp.CONSENT.search(stripped)):
+        return "consent"  # cookie banners run long: checked before the length guard
     if len(stripped) > 300:
         return None
-    lowered = stripped.casefold()
     folded = lowered.rstrip(" :.!")
     if not any(ch.isalnum() for ch in stripped):
         return "label"  # separators and bullets left alone on a line
-    if folded in bp.LABELS or bp.SOCIAL_ONLY.fullmatch(stripped) or bp.URL_ONLY.fullmatch(stripped):
+    if (folded in bp.LABELS or bp.SOCIAL_ONLY.fullmatch(stripped) or bp.URL_ONLY.fullmatch(stripped)
+            or bp.CONSENT_BUTTONS.fullmatch(stripped)):
         return "label"
     if len(stripped) <= 250 and bp.READ_ALSO.match(stripped):
         return "read_also"
+    if len(stripped) <= 250 and bp.FURNITURE.fullmatch(stripped):
+        return "furniture"
     if len(stripped) <= 250 and (
         (bp.has_any(lowered, bp.PROMPT_WORDS) and bp.PROMPT.search(stripped))
-        or (bp.has_any(lowered, bp.CONSENT_WORDS) and bp.CONSENT.search(stripped))
     ):
         return "prompt"
     if len(stripped) <= 200 and bp.has_any(lowered, bp.CREDIT_WORDS) and bp.CREDIT.search(stripped):
         return "credit"
     if bp.has_any(lowered, bp.PROMO_WORDS) and bp.is_promo(stripped):
         return "promo"
-    if position < 4 and bp.BREADCRUMB.match(stripped):
-        return "breadcrumb"
     if is_date_line(stripped):
         run.date_lines.append(stripped)
         return "date_line"
@@ -154,7 +195,10 @@ def drop_teaser_runs(paragraphs: list[str], run: _Run) -> list[str]:
             while j < len(paragraphs) and flags[j]:
                 j += 1
             trailing_cut = j == len(paragraphs) and paragraphs[j - 1].rstrip().endswith(("…", "..."))
-            if j - i >= 2 or trailing_cut:
+            # a lone headline that is a link's text: an inline "read also" without its label
+            lone_link = j - i == 1 and len(paragraphs[i].strip()) >= 40 and _is_headline_like(paragraphs[i]) \
+                and run.is_link_text(paragraphs[i])
+            if j - i >= 2 or trailing_cut or lone_link:
                 for k in range(i, j):
                     drop[k] = True
             i = j
@@ -229,16 +273,27 @@ def drop_repeated(paragraphs: list[str], run: _Run | None = None, min_chars: int
     return kept
 
 
-def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozenset()) -> Cleaned:
+def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozenset(),
+          crumbs: frozenset[str] = frozenset(), author: str | None = None) -> Cleaned:
     """Clean one document's text (paragraphs separated by newlines).
 
-    ``anchors`` are the page's link texts in :func:`normalise` form (see
-    :class:`crawler.extraction.pagetype.LayoutSignals`).
+    ``anchors`` are the page's headline-length link texts and ``crumbs`` its short
+    link texts, casefolded (see :class:`crawler.extraction.pagetype.LayoutSignals`);
+    ``author`` is the byline's name, whose byline line is dropped from the text.
     """
-    run = _Run([], anchors)
+    run = _Run([], anchors, crumbs)
     paragraphs = []
-    for raw in text.splitlines():
+    title_key = normalise(title) if title else None
+    for position, raw in enumerate(text.splitlines()):
         line = strip_shortcodes(raw)
+        if line and position < 4:
+            rest, found = strip_breadcrumb(line, crumbs)
+            if found:
+                run.drop("breadcrumb", line[: len(line) - len(rest)] if rest else line)
+                line = "" if len(rest) < 25 or normalise(rest) == title_key else rest
+        if line and position < 6 and (_is_byline(line, author) if author else _is_desk_byline(line)):
+            run.drop("byline", line)
+            continue
         if not line:
             if raw.strip():
                 run.drop("shortcode", raw)
@@ -257,6 +312,19 @@ def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozens
     kept = drop_title_line(kept, title, run)
     kept = drop_repeated(kept, run)
     return Cleaned(kept, run.date_lines, run.removed)
+
+
+def _is_byline(line: str, author: str) -> bool:
+    """"Por Rafael Nogueira — Salvador", "By Jane Smith, Chief Writer": short, and the
+    author's name within its first words."""
+    stripped = line.strip()
+    return len(stripped) <= 120 and author.casefold() in stripped[: len(author) + 25].casefold()
+
+
+def _is_desk_byline(line: str) -> bool:
+    """"Redazione Sport", "By Staff", "Club statement": a desk credited as author."""
+    stripped = PREFIX.sub("", line.strip()).strip()
+    return len(stripped) <= 30 and len(stripped.split()) <= 3 and bool(DESKS.match(stripped))
 
 
 def clean_text(text: str, title: str | None = None) -> str:

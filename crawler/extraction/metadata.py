@@ -168,6 +168,9 @@ _TIME_XPATHS = (
     # the headline's own container: the <article> or <main> that holds the <h1>
     f'//article[.//h1]//time[not({_NOT_OWN_DATE})]/@datetime',
     f'//main[.//h1]//time[not(ancestor::article)][not({_NOT_OWN_DATE})]/@datetime',
+    # templates without <article>/<main>: the container of the headline
+    f'//h1/../descendant::time[not({_NOT_OWN_DATE})]/@datetime',
+    f'//h1/../../descendant::time[not({_NOT_OWN_DATE})]/@datetime',
 )
 
 

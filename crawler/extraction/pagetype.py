@@ -36,6 +36,8 @@ class LayoutSignals:
 
     anchors: frozenset[str]
     article_elements: int
+    #: short link texts (menu items, breadcrumb crumbs), casefolded
+    crumbs: frozenset[str]
     #: distinct ``<time datetime>`` values outside sidebars, navigation and footers:
     #: one per teaser on a listing, one (or two: published, updated) on an article
     dated_items: int
@@ -43,12 +45,11 @@ class LayoutSignals:
     @classmethod
     def read(cls, tree) -> "LayoutSignals":
         # in-page links (tables of contents, "#comments") point at this page's own text
-        anchors = frozenset(
-            a for a in (_norm(el.text_content()) for el in tree.iter("a") if not (el.get("href") or "").startswith("#"))
-            if len(a) >= 12
-        )
+        texts = {_norm(el.text_content()) for el in tree.iter("a") if not (el.get("href") or "").startswith("#")}
+        anchors = frozenset(a for a in texts if len(a) >= 12)
+        crumbs = frozenset(a for a in texts if 2 <= len(a) <= 40)
         dates = set(tree.xpath("//time[not(ancestor::aside or ancestor::nav or ancestor::footer)]/@datetime"))
-        return cls(anchors, len(tree.xpath("//article")), len(dates))
+        return cls(anchors, len(tree.xpath("//article")), crumbs, len(dates))
 
 
 def link_line_share(signals: LayoutSignals, text: str) -> float:

@@ -229,9 +229,9 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
     except Exception as exc:  # trafilatura on hostile markup: report, do not crash the crawl
         result.reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return result
-    cleaned = clean(raw_text, result.title, signals.anchors)
-    result.text = cleaned.text
     result.author = choose_author(meta.author, tree)
+    cleaned = clean(raw_text, result.title, signals.anchors, signals.crumbs, result.author)
+    result.text = cleaned.text
     published, source, modified = settle_date(tree, meta, cleaned.date_lines, fetched_at, hints)
     if published is not None:
         result.published, result.published_at, result.date_source = published.text, published.instant, source
@@ -260,9 +260,9 @@ def extract_text(html: str) -> str:
         tree = None
     if tree is None:
         return ""
-    anchors = LayoutSignals.read(tree).anchors
+    signals = LayoutSignals.read(tree)
     try:
         raw_text = _main_text(tree, None, NO_HINTS)
     except Exception:
         return ""
-    return clean(raw_text, choose_title(read_title_candidates(tree)), anchors).text
+    return clean(raw_text, choose_title(read_title_candidates(tree)), signals.anchors, signals.crumbs).text

@@ -71,6 +71,8 @@ FILLER = set("""
     zuletzt veröffentlicht aktualisiert publié publiée mis à jour publicado publicada actualizado atualizado
     pubblicato pubblicata aggiornato aggiornata ultimo aggiornamento опубликовано обновлено в г года
     bst gmt cet cest utc msk est edt pst brt wet west h posted data dalle the
+    há ha dias dia days day ago hours hour horas hora ore ora fa giorni giorno minuti minutes min hace vor tagen
+    tag stunden stunde il y jours jour heures назад дня дней день часа часов час минут минуты
     lun mar mer gio ven sab dom lunedì martedì mercoledì giovedì venerdì sabato domenica
     mon tue wed thu fri sat sun monday tuesday wednesday thursday friday saturday sunday
     mié jue vie sáb lunes martes miércoles jueves viernes sábado domingo
