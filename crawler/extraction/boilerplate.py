@@ -224,3 +224,4 @@ PROMO_WORDS = (
 
 def has_any(folded: str, words: tuple[str, ...]) -> bool:
     return any(word in folded for word in words)
+

@@ -15,6 +15,7 @@ The vocabularies live in :mod:`crawler.extraction.boilerplate`.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass, field
 
 from rapidfuzz import fuzz, process
@@ -26,9 +27,10 @@ from crawler.extraction.textdates import is_date_line
 _SPACE_RE = re.compile(r"\s+")
 
 
+@lru_cache(maxsize=8192)
 def normalise(text: str) -> str:
     """Comparison form of a paragraph: case, spacing and trailing punctuation folded."""
-    return _SPACE_RE.sub(" ", text).strip().casefold().rstrip(" .…:;")
+    return " ".join(text.split()).casefold().rstrip(" .…:;")
 
 
 @dataclass
@@ -132,9 +134,7 @@ def _line_rule(line: str, position: int, run: _Run) -> str | None:
         return "read_also"
     if len(stripped) <= 250 and bp.FURNITURE.fullmatch(stripped):
         return "furniture"
-    if len(stripped) <= 250 and (
-        (bp.has_any(lowered, bp.PROMPT_WORDS) and bp.PROMPT.search(stripped))
-    ):
+    if len(stripped) <= 250 and bp.has_any(lowered, bp.PROMPT_WORDS) and bp.PROMPT.search(stripped):
         return "prompt"
     if len(stripped) <= 200 and bp.has_any(lowered, bp.CREDIT_WORDS) and bp.CREDIT.search(stripped):
         return "credit"
@@ -242,21 +242,23 @@ def drop_repeated(paragraphs: list[str], run: _Run | None = None, min_chars: int
     keys = [normalise(p) for p in paragraphs]
     original: list[int | None] = [None] * len(paragraphs)
     first_seen: dict[str, int] = {}
-    long_seen: list[tuple[int, str]] = []
+    long_positions: list[int] = []
+    long_keys: list[str] = []
     for j, key in enumerate(keys):
         if len(key) < min_chars:
             continue
         i = first_seen.get(key)
         if i is None and len(key) >= fuzzy_min_chars:
-            best = process.extractOne(key, [other for _, other in long_seen], scorer=fuzz.ratio,
-                                      score_cutoff=similarity) if long_seen else None
-            i = long_seen[best[2]][0] if best else None
+            best = process.extractOne(key, long_keys, scorer=fuzz.ratio,
+                                      score_cutoff=similarity) if long_keys else None
+            i = long_positions[best[2]] if best else None
         if i is not None:
             original[j] = i
             continue
         first_seen[key] = j
         if len(key) >= fuzzy_min_chars:
-            long_seen.append((j, key))
+            long_positions.append(j)
+            long_keys.append(key)
 
     def in_block(j: int) -> bool:
         i = original[j]
