@@ -109,3 +109,22 @@ def test_garbage_never_raises():
         result = extract(junk, "https://x.it/a/")
         assert not result.is_article
     assert extract_text(page(TYPED)).startswith("Adesso è ufficiale")
+
+
+def test_source_hints_prune_and_body_and_timezone():
+    from crawler.extraction import Hints
+
+    sponsor = "<div class='sponsor-strip'><p>" + "Il main sponsor della squadra è la Banca del Golfo, partner storico. " * 3 + "</p></div>"
+    html = page(TYPED, body=BODY + sponsor)
+    assert "Banca del Golfo" in extract(html, "https://x.it/a/").text
+    pruned = extract(html, "https://x.it/a/", hints=Hints(prune_xpath=("//div[@class='sponsor-strip']",)))
+    assert "Banca del Golfo" not in pruned.text and pruned.text.startswith("Adesso è ufficiale")
+    odd = ("<html><body><div id='comunicato'><p>Lo Spezia Calcio comunica di aver trovato l'accordo con il "
+           "difensore per il prolungamento del contratto fino al 2027.</p><p>Pubblicato il 12 marzo 2024 alle 17:30</p>"
+           "</div></body></html>")
+    result = extract(odd, "https://spezia.example/c/1", hints=Hints(body_xpath="//div[@id='comunicato']",
+                                                                     timezone="Europe/Rome"))
+    assert result.text.startswith("Lo Spezia Calcio comunica")
+    assert result.published == "2024-03-12T17:30:00+01:00"
+    assert result.published_at == datetime(2024, 3, 12, 16, 30, tzinfo=timezone.utc)
+    assert result.date_source == "text"
