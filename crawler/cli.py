@@ -196,6 +196,30 @@ def reextract(db_url, source, since):
                f"(kept as they were)")
 
 
+@main.command("stories")
+@db_option
+@click.option("--min-members", type=int, default=2, show_default=True, help="Only stories with this many articles.")
+@click.option("--since", metavar="DATE", help="Only stories first seen at or after DATE.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def list_stories(db_url, min_members, since, limit, fmt):
+    """List stories (an article and its syndicated and near copies), largest first."""
+    from storage.queries import stories
+
+    since_dt = _parse_date(since)
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        rows = stories(session, min_members, since_dt, limit)
+    for story in rows:
+        if fmt == "jsonl":
+            click.echo(json.dumps(story, ensure_ascii=False))
+            continue
+        click.echo(f"story {story['story_id']}: {story['member_count']} articles, first seen {story['first_seen']}")
+        for m in story["members"]:
+            mark = "*" if m["is_primary"] else " "
+            click.echo(f"  {mark} [{m['language'] or '??'}] {m['source']:14} {m['title']}")
+
+
 @main.group()
 def db():
     """Database maintenance."""

@@ -57,3 +57,6 @@ TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS = None
 TRANSFERNEWS_SITEMAP_MAX_URLS = 50_000
 #: a failing article URL (5xx, timeout) is retried on later runs until it failed this often
 TRANSFERNEWS_MAX_ATTEMPTS = 8
+#: re-fetch articles first stored within this many hours, with conditional GET, to catch
+#: edits after publication (0: never re-fetch a stored article)
+TRANSFERNEWS_REFETCH_HOURS = 0

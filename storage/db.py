@@ -88,15 +88,42 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(conn).get_current_revision()
 
 
-def upgrade(engine: Engine) -> tuple[str | None, str]:
+def _upgrade_sqlite(engine: Engine, cfg: Config, target: str) -> None:
+    """SQLite needs care: Alembic's batch mode rebuilds tables (copy, drop, rename),
+    which foreign keys forbid, and pysqlite runs DDL outside any transaction unless one
+    is opened by hand. So: foreign keys off, one explicit transaction for the whole
+    upgrade, an integrity check before commit, foreign keys back on. A failed upgrade
+    leaves the database exactly as it was."""
+    with engine.connect() as conn:
+        conn.exec_driver_sql("PRAGMA foreign_keys=OFF")
+        try:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            cfg.attributes["connection"] = conn
+            try:
+                command.upgrade(cfg, target)
+                problems = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                if problems:
+                    raise DatabaseError(f"migration would break foreign keys: {problems[:5]}")
+            except BaseException:
+                conn.rollback()
+                raise
+            conn.commit()
+        finally:
+            conn.exec_driver_sql("PRAGMA foreign_keys=ON")
+
+
+def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
     """Apply pending migrations; returns (revision before, revision after)."""
     cfg = alembic_config(engine)
     try:
         before = current_revision(engine)
-        if before != head_revision():
-            with engine.begin() as conn:
-                cfg.attributes["connection"] = conn
-                command.upgrade(cfg, "head")
+        if before != head_revision() or target != "head":
+            if engine.dialect.name == "sqlite":
+                _upgrade_sqlite(engine, cfg, target)
+            else:
+                with engine.begin() as conn:
+                    cfg.attributes["connection"] = conn
+                    command.upgrade(cfg, target)
         return before, current_revision(engine)
     except OperationalError as exc:
         raise DatabaseError(f"database {engine.url.render_as_string()} unavailable: {exc.orig}") from None

@@ -9,6 +9,11 @@
 * ``article_urls`` — every URL (alias) that led to an article: AMP copies, tracking
   variants, redirects. The incremental crawl treats all of them as done.
 * ``feed_entries`` — what feeds and news sitemaps announced (guid, title, date).
+* ``stories`` — one piece of news: an article and its syndicated and near copies;
+  every article belongs to exactly one story.
+* ``article_bands`` — the LSH bands of each article's MinHash fingerprint, indexed, so
+  near-copy candidates are found by SQL lookups (see ``storage/fingerprint.py``).
+* ``article_revisions`` — earlier texts of articles that changed after publication.
 
 Text columns are unbounded ``Text``; titles are not unique (empty titles collide).
 Migrations in ``migrations/`` must be kept in step with this module; a test checks it.
@@ -19,6 +24,8 @@ from datetime import datetime, timezone
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
+    SmallInteger,
     DateTime,
     ForeignKey,
     Index,
@@ -156,6 +163,10 @@ class Article(Base):
     description: Mapped[str | None] = mapped_column(Text)
     sitename: Mapped[str | None] = mapped_column(Text)
     content_hash: Mapped[str] = mapped_column(String(64), index=True)
+    #: MinHash signature (128 little-endian uint32) and the number of distinct shingles
+    fingerprint: Mapped[bytes | None] = mapped_column(LargeBinary)
+    shingle_count: Mapped[int | None] = mapped_column(Integer)
+    story_id: Mapped[int | None] = mapped_column(ForeignKey("stories.id", use_alter=True), index=True)
     extractor_version: Mapped[str | None] = mapped_column(String(40))
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
@@ -165,6 +176,47 @@ class Article(Base):
     urls: Mapped[list["ArticleUrl"]] = relationship(back_populates="article")
 
     __table_args__ = (Index("ix_articles_published_at", "published_at"),)
+
+
+class Story(Base):
+    """A piece of news and the articles that carry it (syndicated and near copies)."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: the earliest member, or the earliest official club communiqué when there is one
+    primary_article_id: Mapped[int | None] = mapped_column(ForeignKey("articles.id", use_alter=True))
+    member_count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ArticleBand(Base):
+    __tablename__ = "article_bands"
+
+    band: Mapped[int] = mapped_column(SmallInteger, primary_key=True)
+    hash: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), primary_key=True, index=True)
+
+
+class ArticleRevision(Base):
+    """The text of an article as it was before a later fetch found it changed."""
+
+    __tablename__ = "article_revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    revision: Mapped[int] = mapped_column(Integer)
+    title: Mapped[str | None] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    content_hash: Mapped[str] = mapped_column(String(64))
+    #: when this text was fetched, and when it was replaced
+    fetched_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    replaced_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    #: edited (the outlet changed it) | reextract (our extractor changed)
+    reason: Mapped[str] = mapped_column(String(20))
+
+    __table_args__ = (UniqueConstraint("article_id", "revision"),)
 
 
 class ArticleUrl(Base):

@@ -10,12 +10,12 @@ from typing import Iterator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from storage.models import Article, ArticleUrl, CrawlRun, FeedEntry, Page, SourceRow
+from storage.models import Article, ArticleUrl, CrawlRun, FeedEntry, Page, SourceRow, Story
 
 EXPORT_FIELDS = (
     "id", "url", "canonical_url", "source", "source_kind", "title", "text", "author", "published",
     "published_at", "modified", "date_source", "language", "language_confidence", "description",
-    "sitename", "fetched_at", "content_hash", "extractor_version",
+    "sitename", "fetched_at", "content_hash", "extractor_version", "story_id", "is_primary",
 )
 
 
@@ -24,15 +24,16 @@ def iter_articles(session: Session, since: datetime | None = None, source: str |
     """Articles as export rows, oldest first; ``since`` filters on ``fetched_at``
     (the time the crawler first stored the article: what is new since the last export)."""
     query = (
-        select(Article, SourceRow.name, SourceRow.kind)
+        select(Article, SourceRow.name, SourceRow.kind, Story.primary_article_id)
         .join(SourceRow, Article.source_id == SourceRow.id)
+        .outerjoin(Story, Article.story_id == Story.id)
         .order_by(Article.id)
     )
     if since is not None:
         query = query.where(Article.fetched_at >= since)
     if source is not None:
         query = query.where(SourceRow.name == source)
-    for article, source_name, source_kind in session.execute(query.execution_options(yield_per=batch)):
+    for article, source_name, source_kind, primary_id in session.execute(query.execution_options(yield_per=batch)):
         yield {
             "id": article.id,
             "url": article.url,
@@ -53,6 +54,8 @@ def iter_articles(session: Session, since: datetime | None = None, source: str |
             "fetched_at": article.fetched_at.isoformat(),
             "content_hash": article.content_hash,
             "extractor_version": article.extractor_version,
+            "story_id": article.story_id,
+            "is_primary": article.story_id is not None and primary_id == article.id,
         }
 
 
@@ -78,3 +81,25 @@ def summary(session: Session) -> dict:
         "page_states": [(state, count) for state, count in page_states],
         "runs": runs,
     }
+
+
+def stories(session: Session, min_members: int = 1, since: datetime | None = None, limit: int = 50) -> list[dict]:
+    """Stories, largest first, each with its members (from the ``story_members`` view)."""
+    query = select(Story).where(Story.member_count >= min_members).order_by(
+        Story.member_count.desc(), Story.first_seen.desc()).limit(limit)
+    if since is not None:
+        query = query.where(Story.first_seen >= since)
+    result = []
+    for story in session.scalars(query):
+        members = session.execute(
+            select(Article.id, Article.title, Article.language, Article.canonical_url, SourceRow.name)
+            .join(SourceRow, Article.source_id == SourceRow.id)
+            .where(Article.story_id == story.id).order_by(Article.id)
+        ).all()
+        result.append({
+            "story_id": story.id, "first_seen": story.first_seen.isoformat(), "member_count": story.member_count,
+            "primary_article_id": story.primary_article_id,
+            "members": [{"article_id": m.id, "source": m.name, "language": m.language, "title": m.title,
+                         "url": m.canonical_url, "is_primary": m.id == story.primary_article_id} for m in members],
+        })
+    return result

@@ -16,7 +16,8 @@ from sqlalchemy import case, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Article, Page, SourceRow
-from storage.repository import content_hash, decompress
+from storage.fingerprint import fingerprint
+from storage.repository import Repository, content_hash, decompress
 
 #: article columns that extraction fills
 FIELDS = ("title", "text", "author", "published", "published_at", "modified", "date_source", "language",
@@ -57,6 +58,7 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
     if extract is None:
         from crawler.extraction import extract
     report = ReextractReport()
+    repo = Repository(sessions)
     query = select(Article.id).join(SourceRow, Article.source_id == SourceRow.id).order_by(Article.id)
     if source:
         query = query.where(SourceRow.name == source)
@@ -84,11 +86,15 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
                     report.no_longer_article += 1
                     continue
                 changed = [name for name in FIELDS if getattr(article, name) != getattr(result, name)]
-                if changed:
+                if "text" in changed:
+                    # the old text stays retrievable; fingerprint and bands follow the new one
+                    repo._replace_text(session, article, result, content_hash(result.text), fingerprint(result.text),
+                                       "reextract", datetime.now(timezone.utc))
+                elif changed:
                     for name in FIELDS:
                         setattr(article, name, getattr(result, name))
-                    article.content_hash = content_hash(result.text)
                     article.updated_at = datetime.now(timezone.utc)
+                if changed:
                     report.changed += 1
                     for name in changed:
                         report.changed_fields[name] = report.changed_fields.get(name, 0) + 1

@@ -13,6 +13,17 @@ Deduplication at store time (near-duplicates and stories come later):
 * by **exact content hash** within one source: the same text under two URLs of one site
   (no ``rel=canonical``) is one article. Across sources identical texts stay separate
   articles: five outlets republishing one communiqué are five reports of it.
+
+Those reports are grouped into **stories** instead: every new article gets a MinHash
+fingerprint (:mod:`storage.fingerprint`); its LSH bands find candidate copies by indexed
+lookups in ``article_bands``; a verified (near) copy joins the story of the article it
+copies, otherwise the article opens a new story.
+
+Concurrency: story assignment reads then writes, so two writers storing copies of one
+story at the same moment could each open a story. On SQLite every store transaction
+takes the write lock up front (``BEGIN IMMEDIATE``): the second writer waits, then sees
+the first one's bands. On PostgreSQL a transaction-scoped advisory lock serialises story
+assignment the same way.
 """
 from __future__ import annotations
 
@@ -20,17 +31,35 @@ import hashlib
 import re
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Iterable
 from urllib.parse import urljoin
 
-from sqlalchemy import func, select
+from contextlib import contextmanager
+
+from sqlalchemy import and_, delete, func, or_, select, text, update
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.urls import fetch_url, host_of, is_home_page, url_key
-from storage.models import Article, ArticleUrl, CrawlRun, FeedEntry, Page, SourceRow
+from storage.fingerprint import Fingerprint, fingerprint, is_copy
+from storage.models import (
+    Article,
+    ArticleBand,
+    ArticleRevision,
+    ArticleUrl,
+    CrawlRun,
+    FeedEntry,
+    Page,
+    SourceRow,
+    Story,
+)
+
+#: advisory lock key serialising story assignment on PostgreSQL
+STORY_LOCK_KEY = 0x7472616E  # "tran"
+#: at most this many candidate articles are verified for one new article
+MAX_CANDIDATES = 200
 
 #: Page states after which a URL is never fetched again.
 DONE_STATES = ("article", "alias", "not_article", "skipped", "gone")
@@ -82,6 +111,8 @@ class FetchedPage:
     body: bytes | None = None
     error: str | None = None
     fetched_at: datetime | None = None
+    #: a re-fetch of a stored article to catch edits (``TRANSFERNEWS_REFETCH_HOURS``)
+    refetch: bool = False
 
 
 def choose_canonical(fetched_url: str, declared: str | None) -> str:
@@ -99,6 +130,18 @@ class Repository:
 
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
+
+    @contextmanager
+    def writing(self):
+        """A write transaction that serialises with other writers before it reads (see
+        the module docstring): ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL."""
+        with self.sessions.begin() as session:
+            connection = session.connection()
+            if connection.dialect.name == "sqlite":
+                connection.exec_driver_sql("BEGIN IMMEDIATE")
+            elif connection.dialect.name == "postgresql":
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+            yield session
 
     # -- sources and runs ---------------------------------------------------------------
 
@@ -218,31 +261,46 @@ class Repository:
         session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
 
     def store_article(self, page: FetchedPage, extracted, run_id: int | None) -> tuple[str, int]:
-        """Store an extracted article; returns ``("new" | "alias", article_id)``.
+        """Store an extracted article; returns ``(outcome, article_id)`` with outcome
+        ``new``, ``alias`` (another URL or an exact copy within the source of a stored
+        article), ``updated`` (a re-fetch found the text changed: revision kept) or
+        ``unchanged`` (a re-fetch found the same text).
 
-        One transaction: the article, every URL that led to it, and the page row that
-        marks the fetched URL as done. A concurrent writer that inserted the same
-        canonical URL first turns this call into an alias (retried once on conflict).
+        One transaction: the article, every URL that led to it, its story and
+        fingerprint bands, and the page row that marks the fetched URL as done. A
+        concurrent writer that inserted the same canonical URL first turns this call
+        into an alias (retried once on conflict).
         """
+        print_ = fingerprint(extracted.text)  # CPU work outside the transaction
         for attempt in (1, 2):
             try:
-                return self._store_article_once(page, extracted, run_id)
+                return self._store_article_once(page, extracted, run_id, print_)
             except IntegrityError:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _store_article_once(self, page: FetchedPage, extracted, run_id: int | None) -> tuple[str, int]:
+    def _store_article_once(self, page: FetchedPage, extracted, run_id: int | None,
+                            print_: Fingerprint) -> tuple[str, int]:
         now = page.fetched_at or utcnow()
         landed = page.final_url or page.url
         canonical = choose_canonical(landed, extracted.canonical_url)
         key = url_key(canonical)
         sha = content_hash(extracted.text)
-        with self.sessions.begin() as session:
+        with self.writing() as session:
             existing = session.scalar(select(Article.id).where(Article.url_key == key))
             if existing is None:
-                alias_key = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key))
-                existing = alias_key
+                existing = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key).limit(1))
+            if existing is not None and page.refetch:
+                article = session.get(Article, existing)
+                if article.content_hash == sha:
+                    outcome = "unchanged"
+                else:
+                    self._replace_text(session, article, extracted, sha, print_, "edited", now)
+                    outcome = "updated"
+                page.state = "article"
+                self._upsert_page(session, page, run_id, article_id=existing, content_sha=sha)
+                return outcome, existing
             if existing is None:
                 existing = session.scalar(
                     select(Article.id)
@@ -267,12 +325,124 @@ class Repository:
                 session.flush()
                 outcome, article_id = "new", article.id
                 self._add_alias(session, article_id, canonical, "canonical", now)
+                self.assign_story(session, article, print_)
             self._add_alias(session, article_id, page.url, "fetched" if outcome == "new" else "alias", now)
             for url in (*page.redirects, landed):
                 self._add_alias(session, article_id, url, "redirect", now)
             page.state = "article" if outcome == "new" else "alias"
             self._upsert_page(session, page, run_id, article_id=article_id, content_sha=sha)
         return outcome, article_id
+
+    # -- stories and fingerprints -----------------------------------------------------------
+
+    @staticmethod
+    def _set_fingerprint(session: Session, article: Article, print_: Fingerprint) -> None:
+        article.fingerprint = print_.to_bytes()
+        article.shingle_count = print_.size
+        session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
+        if print_.size:
+            session.execute(_insert(session, ArticleBand).values(
+                [{"band": band, "hash": value, "article_id": article.id} for band, value in enumerate(print_.bands())]
+            ).on_conflict_do_nothing())
+
+    @staticmethod
+    def find_copies(session: Session, print_: Fingerprint, exclude: int | None = None) -> list[tuple[float, int, int]]:
+        """Stored articles of which ``print_`` is a (near) copy: ``(score, article_id,
+        story_id)``, best first. Candidates come from indexed band lookups only."""
+        if not print_.size:
+            return []
+        condition = or_(*[and_(ArticleBand.band == band, ArticleBand.hash == value)
+                          for band, value in enumerate(print_.bands())])
+        ids = list(session.scalars(select(ArticleBand.article_id).where(condition).distinct().limit(MAX_CANDIDATES)))
+        if exclude is not None:
+            ids = [i for i in ids if i != exclude]
+        if not ids:
+            return []
+        rows = session.execute(
+            select(Article.id, Article.fingerprint, Article.shingle_count, Article.story_id)
+            .where(Article.id.in_(ids), Article.story_id.is_not(None))
+        ).all()
+        matches = []
+        for row in rows:
+            copy, score = is_copy(Fingerprint.from_bytes(row.fingerprint, row.shingle_count), print_)
+            if copy:
+                matches.append((score, row.id, row.story_id))
+        matches.sort(key=lambda m: (-m[0], m[1]))
+        return matches
+
+    @staticmethod
+    def _primary_key(session: Session, article_id: int) -> tuple:
+        """Order of precedence for a story's primary article: official club
+        communiqués first, then the earliest published (or first seen), then the id."""
+        row = session.execute(
+            select(SourceRow.kind, Article.published_at, Article.fetched_at)
+            .join(SourceRow, Article.source_id == SourceRow.id).where(Article.id == article_id)
+        ).one()
+        return (0 if row.kind == "club" else 1, row.published_at or row.fetched_at, article_id)
+
+    def assign_story(self, session: Session, article: Article, print_: Fingerprint) -> int:
+        """Put ``article`` into the story of its best (near) copy, or a new story."""
+        self._set_fingerprint(session, article, print_)
+        matches = self.find_copies(session, print_, exclude=article.id)
+        now = utcnow()
+        if matches:
+            story = session.get(Story, matches[0][2])
+            story.member_count += 1
+            story.updated_at = now
+            if story.primary_article_id is None or (
+                self._primary_key(session, article.id) < self._primary_key(session, story.primary_article_id)
+            ):
+                story.primary_article_id = article.id
+        else:
+            story = Story(first_seen=article.fetched_at or now, updated_at=now, primary_article_id=article.id,
+                          member_count=1)
+            session.add(story)
+            session.flush()
+        article.story_id = story.id
+        return story.id
+
+    def assign_missing_stories(self, batch: int = 200) -> int:
+        """Fingerprint and group articles stored before stories existed (or whose
+        assignment was interrupted); returns how many were assigned."""
+        done = 0
+        while True:
+            with self.writing() as session:
+                articles = session.scalars(
+                    select(Article).where(Article.story_id.is_(None)).order_by(Article.id).limit(batch)
+                ).all()
+                for article in articles:
+                    self.assign_story(session, article, fingerprint(article.text))
+                done += len(articles)
+            if len(articles) < batch:
+                return done
+
+    def _replace_text(self, session: Session, article: Article, extracted, sha: str, print_: Fingerprint,
+                      reason: str, now: datetime) -> None:
+        """Keep the current text as a revision, then take the new one. The story stays."""
+        last = session.scalar(select(func.max(ArticleRevision.revision))
+                              .where(ArticleRevision.article_id == article.id)) or 0
+        session.add(ArticleRevision(
+            article_id=article.id, revision=last + 1, title=article.title, text=article.text,
+            content_hash=article.content_hash, fetched_at=article.updated_at, replaced_at=now, reason=reason,
+        ))
+        for name in ("title", "text", "author", "published", "published_at", "modified", "date_source", "language",
+                     "language_confidence", "description", "sitename", "extractor_version"):
+            setattr(article, name, getattr(extracted, name))
+        article.content_hash = sha
+        article.updated_at = now
+        story_id = article.story_id
+        self._set_fingerprint(session, article, print_)
+        article.story_id = story_id
+
+    def recent_articles(self, hours: float, source_ids: list[int]) -> list[tuple[str, int, str]]:
+        """``(url, source_id, url_key)`` of articles first stored within ``hours``: the
+        ones worth re-fetching to catch edits."""
+        since = utcnow() - timedelta(hours=hours)
+        with self.sessions() as session:
+            return [(r.canonical_url, r.source_id, r.url_key) for r in session.execute(
+                select(Article.canonical_url, Article.source_id, Article.url_key)
+                .where(Article.fetched_at >= since, Article.source_id.in_(source_ids))
+            )]
 
     # -- feeds -------------------------------------------------------------------------------
 

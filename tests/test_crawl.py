@@ -219,3 +219,38 @@ def test_sitemap_entries_older_than_max_age_are_skipped(cli, tmp_path, sites):
     assert years and "2019" not in years
     assert "/news/2019/10/23/karrera-gotov-snova-porabotat-v-rossii/" not in {
         urlsplit(r).path for r in sites.requests_for("sportru")}
+
+
+def test_edited_article_is_refetched_updated_and_its_old_text_kept(cli, tmp_path):
+    """With TRANSFERNEWS_REFETCH_HOURS, recent articles are fetched again (conditional
+    GET); an article the outlet edited is updated, the old text kept as a revision."""
+    import shutil
+
+    site = tmp_path / "sites"
+    shutil.copytree(SITES / "mercatoflash", site / "mercatoflash")
+    feed = (SITES / "mercatoflash" / "feed.xml").read_text("utf-8")
+    art = next(a for a in manifest("mercatoflash")["articles"] if a["path"] in feed)
+    page_file = site / "mercatoflash" / art["path"].strip("/") / "index.html"
+    sentence = art["text_contains"][0]
+    with SiteServer(site) as server:
+        sources = tmp_path / "s.yaml"
+        sources.write_text(f"sources:\n  - name: mercatoflash\n    feeds: [{server.base('mercatoflash')}/feed.xml]\n"
+                           f"    pages: [{server.base('mercatoflash')}/calciomercato/]\n")
+        db = tmp_path / "e.db"
+        args = ("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                "-s", "DOWNLOAD_DELAY=0", "-s", "TRANSFERNEWS_REFETCH_HOURS=24")
+        assert cli(*args, cwd=tmp_path).returncode == 0
+        url = server.base("mercatoflash") + art["path"]
+        (story_before,) = rows(db, "select story_id from articles where canonical_url = ?", url)[0]
+        unchanged = cli(*args, cwd=tmp_path)
+        assert unchanged.returncode == 0
+        assert rows(db, "select count(*) from article_revisions") == [(0,)]
+        assert any(r.status == 304 and urlsplit(r.path).path == art["path"] for r in server.log)
+        page_file.write_text(page_file.read_text("utf-8").replace(sentence, "Aggiornamento: " + sentence), "utf-8")
+        edited = cli(*args, cwd=tmp_path)
+        assert edited.returncode == 0, edited.stderr
+    (text, story_after) = rows(db, "select text, story_id from articles where canonical_url = ?", url)[0]
+    assert "Aggiornamento: " + sentence in text and story_after == story_before
+    ((old_text, reason),) = rows(db, "select text, reason from article_revisions")
+    assert sentence in old_text and "Aggiornamento" not in old_text and reason == "edited"
+    assert rows(db, "select count(*) from articles where canonical_url = ?", url) == [(1,)]

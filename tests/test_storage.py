@@ -111,3 +111,35 @@ def test_queue_and_retry(repo):
 
 def test_content_hash_folds_case_and_space():
     assert content_hash("Ciao  mondo\n") == content_hash("ciao mondo")
+
+
+def test_upgrade_keeps_data_and_groups_old_articles(tmp_path):
+    """A database filled at the first revision upgrades in place; nothing is lost and the
+    old articles join stories at the next crawl start."""
+    from storage.db import create_db_engine, upgrade
+
+    url = f"sqlite:///{tmp_path / 'old.db'}"
+    engine = create_db_engine(url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("insert into sources (id, name, kind, created_at, updated_at) values "
+                             "(1, 'a', 'news', '2024-01-01', '2024-01-01')")
+        for i, text in enumerate(["Massimo Carrera è il nuovo allenatore dell'Ascoli, ha firmato fino a giugno. " * 4,
+                                  "Massimo Carrera è il nuovo allenatore dell'Ascoli, ha firmato fino a giugno. " * 4
+                                  + "Una frase in più."], start=1):
+            conn.exec_driver_sql(
+                "insert into articles (id, source_id, url_key, canonical_url, url, text, content_hash, fetched_at, "
+                f"updated_at) values ({i}, 1, 'k{i}', 'u{i}', 'u{i}', ?, 'h{i}', '2024-01-01', '2024-01-01')", (text,))
+        conn.exec_driver_sql("insert into article_urls (url, url_key, article_id, relation, first_seen) "
+                             "values ('u1', 'k1', 1, 'canonical', '2024-01-01')")
+    before, after = upgrade(engine)
+    assert (before, after) == ("0001", head_revision())
+    with engine.connect() as conn:
+        assert conn.exec_driver_sql("select count(*) from articles").scalar() == 2
+        assert conn.exec_driver_sql("select count(*) from article_urls").scalar() == 1
+        assert conn.exec_driver_sql("pragma foreign_keys").scalar() == 1
+    repo = Repository(open_db(url)[1])
+    assert repo.assign_missing_stories() == 2
+    with repo.sessions() as s:
+        stories = {a.story_id for a in s.scalars(select(Article))}
+        assert len(stories) == 1  # the near copy joined the first article's story

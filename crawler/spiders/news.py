@@ -72,6 +72,9 @@ class NewsSpider(scrapy.Spider):
         spider.source_ids = spider.repo.sync_sources(spider.sources.values())
         spider.run_id = spider.repo.start_run(sorted(spider.sources))
         spider.done = spider.repo.done_keys()
+        assigned = spider.repo.assign_missing_stories()
+        if assigned:
+            spider.logger.info("grouped %d earlier articles into stories", assigned)
         return spider
 
     def closed(self, reason: str) -> None:
@@ -159,6 +162,22 @@ class NewsSpider(scrapy.Spider):
                 self.scheduled.add(key)
                 self._count("resumed")
                 yield self._article_request(url, by_id[source_id])
+        # recent articles again, to catch edits (off by default: 0 hours)
+        refetch_hours = self.settings.getfloat("TRANSFERNEWS_REFETCH_HOURS")
+        if refetch_hours > 0:
+            for url, source_id, key in self.repo.recent_articles(refetch_hours, list(by_id)):
+                if key in self.scheduled:
+                    continue
+                self.scheduled.add(key)
+                request = self._article_request(url, by_id[source_id])
+                etag, modified = self.repo.validators(url)
+                if etag:
+                    request.headers["If-None-Match"] = etag
+                if modified:
+                    request.headers["If-Modified-Since"] = modified
+                request.meta.update(tn_refetch=True, handle_httpstatus_list=[304])
+                self._count("refetched")
+                yield request
         for source in self.sources.values():
             for url in source.feeds:
                 yield self._discovery_request(url, source, "feed", self.parse_feed)
@@ -264,6 +283,9 @@ class NewsSpider(scrapy.Spider):
     def parse_page(self, response: Response):
         source = self.sources[response.meta["tn_source"]]
         level = response.meta.get("tn_level", 1)
+        if item := self._not_modified(response, source, "article"):
+            yield item
+            return
         content_type = (response.headers.get("Content-Type") or b"").lower()
         is_html = isinstance(response, HtmlResponse) or (
             isinstance(response, TextResponse) and any(t in content_type for t in HTML_TYPES)
@@ -278,6 +300,7 @@ class NewsSpider(scrapy.Spider):
         extracted = extract(response.text, response.url, fetched_at, source.hints)
         page = self._page(response, response.request, source, "article", "article",
                           encoding=response.encoding, body=response.body)
+        page.refetch = bool(response.meta.get("tn_refetch"))
         if extracted.is_article:
             yield ArticleItem(page, extracted)
             return
