@@ -184,15 +184,17 @@ def print_pairs(corpus) -> dict:
 
 
 def fill(db_path: Path, start: int, stop: int, rng: np.random.Generator) -> None:
-    """Add synthetic articles start..stop-1 (ids start+1..stop) with random fingerprints."""
+    """Add ``stop - start`` synthetic articles with random fingerprints."""
     conn = sqlite3.connect(db_path)
+    offset = max(conn.execute("SELECT coalesce(max(id), 0) FROM articles").fetchone()[0],
+                 conn.execute("SELECT coalesce(max(id), 0) FROM stories").fetchone()[0]) - start
     conn.execute("PRAGMA synchronous=OFF")
     conn.execute("PRAGMA cache_size=-400000")
     now = datetime(2024, 1, 1, tzinfo=timezone.utc).strftime("%Y-%m-%d %H:%M:%S.000000")
     chunk = 50_000
     for lo in range(start, stop, chunk):
         hi = min(stop, lo + chunk)
-        ids = range(lo + 1, hi + 1)
+        ids = range(offset + lo + 1, offset + hi + 1)
         sigs = rng.integers(0, 2**32, size=(hi - lo, fp.NUM_PERM), dtype=np.uint32)
         conn.executemany("INSERT INTO stories (id, first_seen, updated_at, primary_article_id, member_count) "
                          "VALUES (?, ?, ?, ?, 1)", ((i, now, now, i) for i in ids))
@@ -209,8 +211,25 @@ def fill(db_path: Path, start: int, stop: int, rng: np.random.Generator) -> None
     conn.close()
 
 
+def measure_lookup(db_url: str, queries: list[fp.Fingerprint]) -> float:
+    """Median ms per article to find its copies (band lookups + verification): the
+    dedup cost proper, comparable with the in-memory baselines."""
+    from storage.db import open_db
+    from storage.repository import Repository
+
+    _, sessions = open_db(db_url)
+    timings = []
+    with sessions() as session:
+        for query in queries:
+            start = time.perf_counter()
+            Repository.find_copies(session, query)
+            timings.append(time.perf_counter() - start)
+    return statistics.median(timings) * 1000
+
+
 def measure_store(db_url: str, texts: list[str], size: int) -> float:
-    """Median ms per article to store real articles through the repository."""
+    """Median ms per article to store real articles through the repository (fingerprint,
+    lookup, story, bands, URL rows, page row, commit)."""
     from crawler.extraction import Extracted
     from storage.db import open_db
     from storage.repository import FetchedPage, Repository
@@ -224,6 +243,21 @@ def measure_store(db_url: str, texts: list[str], size: int) -> float:
         repo.store_article(page, Extracted(text=text, page_type="article", extractor_version="bench"), None)
         timings.append(time.perf_counter() - start)
     return statistics.median(timings) * 1000
+
+
+def remove_measured(db_path: Path) -> None:
+    """Delete what the measurement stored, so every size is measured from the same state."""
+    conn = sqlite3.connect(db_path)
+    ids = "SELECT id FROM articles WHERE url LIKE 'https://bench.example/%'"
+    conn.execute(f"DELETE FROM article_bands WHERE article_id IN ({ids})")
+    conn.execute(f"DELETE FROM article_urls WHERE article_id IN ({ids})")
+    conn.execute(f"DELETE FROM pages WHERE url LIKE 'https://bench.example/%'")
+    conn.execute(f"UPDATE stories SET primary_article_id = NULL WHERE primary_article_id IN ({ids})")
+    story_ids = f"SELECT story_id FROM articles WHERE url LIKE 'https://bench.example/%'"
+    conn.execute(f"DELETE FROM articles WHERE url LIKE 'https://bench.example/%'")
+    conn.execute("DELETE FROM stories WHERE primary_article_id IS NULL")
+    conn.commit()
+    conn.close()
 
 
 def measure_exhaustive(signatures: np.ndarray, queries: list[fp.Fingerprint]) -> float:
@@ -245,12 +279,12 @@ def measure_datasketch(size: int, queries: list[fp.Fingerprint], rng: np.random.
     start = time.perf_counter()
     with lsh.insertion_session(buffer_size=100_000) as session:
         for i in range(size):
-            session.insert(i, MinHash(num_perm=fp.NUM_PERM, hashvalues=rng.integers(0, 2**32, fp.NUM_PERM,
-                                                                                     dtype=np.uint64)))
+            session.insert(i, MinHash(num_perm=fp.NUM_PERM, scheme=fp.SCHEME,
+                                      hashvalues=rng.integers(0, 2**32, fp.NUM_PERM, dtype=np.uint64)))
     build = time.perf_counter() - start
     timings = []
     for n, query in enumerate(queries):
-        minhash = MinHash(num_perm=fp.NUM_PERM, hashvalues=query.signature.astype(np.uint64))
+        minhash = MinHash(num_perm=fp.NUM_PERM, scheme=fp.SCHEME, hashvalues=query.signature.astype(np.uint64))
         start = time.perf_counter()
         lsh.query(minhash)
         lsh.insert(f"q{n}", minhash)
@@ -275,14 +309,17 @@ def scaling(corpus, sizes: list[int], datasketch_max: int) -> dict:
         engine.dispose()
         filled = 0
         print("== per-article dedup cost as the archive grows (median ms per article)")
-        print(f"{'stored':>9} {'ours (SQLite)':>14} {'exhaustive':>11} {'datasketch LSH':>15} {'fill s':>7} {'db MB':>7}")
+        print(f"{'stored':>9} {'ours lookup':>12} {'ours store':>11} {'exhaustive':>11} {'datasketch LSH':>15} "
+              f"{'fill s':>7} {'db MB':>7}")
         for size in sizes:
             start = time.perf_counter()
             fill(db_path, filled, size, rng)
             fill_s = time.perf_counter() - start
             filled = size
             # the same texts are stored at every size, each time under new URLs
+            lookup = measure_lookup(db_url, queries)
             ours = measure_store(db_url, texts, size)
+            remove_measured(db_path)
             sigs = np.frombuffer(b"".join(
                 r[0] for r in sqlite3.connect(db_path).execute("SELECT fingerprint FROM articles")),
                 dtype="<u4").reshape(-1, fp.NUM_PERM)
@@ -290,13 +327,14 @@ def scaling(corpus, sizes: list[int], datasketch_max: int) -> dict:
             del sigs
             lsh = measure_datasketch(size, queries, rng) if size <= datasketch_max else (None, None)
             mb = db_path.stat().st_size / 1e6
-            results[size] = {"ours_ms": ours, "exhaustive_ms": exhaustive, "datasketch_ms": lsh[0],
+            results[size] = {"ours_lookup_ms": lookup, "ours_ms": ours, "exhaustive_ms": exhaustive, "datasketch_ms": lsh[0],
                              "datasketch_build_s": lsh[1], "fill_s": fill_s, "db_mb": mb}
             ds = f"{lsh[0]:.3f}" if lsh[0] is not None else "-"
-            print(f"{size:9,} {ours:14.3f} {exhaustive:11.3f} {ds:>15} {fill_s:7.0f} {mb:7.0f}")
-        base = results[sizes[0]]["ours_ms"]
-        for size in sizes[1:]:
-            print(f"ours at {size:,} / at {sizes[0]:,}: {results[size]['ours_ms'] / base:.2f}x")
+            print(f"{size:9,} {lookup:12.3f} {ours:11.3f} {exhaustive:11.3f} {ds:>15} {fill_s:7.0f} {mb:7.0f}")
+        for key, label in (("ours_lookup_ms", "lookup"), ("ours_ms", "store")):
+            base = results[sizes[0]][key]
+            for size in sizes[1:]:
+                print(f"ours {label} at {size:,} / at {sizes[0]:,}: {results[size][key] / base:.2f}x")
     return results
 
 

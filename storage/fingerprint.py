@@ -31,6 +31,9 @@ BANDS = 42
 ROWS = 3
 SHINGLE_WORDS = 5
 SEED = 1
+#: datasketch's hashing scheme, pinned: stored signatures must stay comparable when the
+#: library's default changes
+SCHEME = "affine32"
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 #: a pair is a copy when the estimated Jaccard similarity reaches this …
@@ -76,7 +79,7 @@ class Fingerprint:
 
 def fingerprint(text: str) -> Fingerprint:
     shingle_set = shingles(text)
-    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32)
+    minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME)
     if shingle_set:
         minhash.update_batch(shingle_set)
     return Fingerprint(np.asarray(minhash.hashvalues, dtype=np.uint32), len(shingle_set))
