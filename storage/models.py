@@ -113,7 +113,8 @@ class Page(Base):
     ``article`` (stored as an article), ``alias`` (another URL of a stored article),
     ``not_article`` (HTML without an article: index pages, shops), ``listing`` / ``feed``
     / ``sitemap`` (discovery pages, re-fetched every run), ``skipped`` (not HTML, e.g. a
-    PDF), ``gone`` (404/410), ``error`` (5xx, timeout, refused: retried next run).
+    PDF, a page over the size cap), ``gone`` (404/410), ``error`` (5xx, timeout, refused,
+    redirect loop: retried next run), ``blocked`` (robots.txt; tried again when rediscovered).
     """
 
     __tablename__ = "pages"

@@ -84,6 +84,11 @@ def decompress(blob: bytes | None) -> bytes | None:
     return zlib.decompress(blob) if blob else None
 
 
+def _insert_for(sessions: sessionmaker[Session], model):
+    dialect = sessions.kw["bind"].dialect.name
+    return (postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model))
+
+
 def _insert(session: Session, model):
     dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
@@ -192,6 +197,25 @@ class Repository:
                 select(Page.etag, Page.last_modified).where(Page.url_key == url_key(url), Page.http_status == 200)
             ).first()
             return (row.etag, row.last_modified) if row else (None, None)
+
+    def enqueue_discovery(self, source_id: int, url: str, role: str) -> None:
+        """Remember a discovered sitemap or listing page (a sitemap index's child, a
+        second-level listing), so later runs re-check it even when its parent answers 304."""
+        stmt = _insert_for(self.sessions, Page).values(
+            url_key=url_key(url), url=url, source_id=source_id, role=role, state="queued",
+            fetched_at=utcnow(), attempts=0,
+        )
+        with self.sessions.begin() as session:
+            session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
+
+    def known_discovery(self, source_ids: list[int]) -> list[tuple[str, int, str]]:
+        """Sitemaps and listing pages found in earlier runs: ``(url, source_id, role)``."""
+        with self.sessions() as session:
+            return [(r.url, r.source_id, r.role) for r in session.execute(
+                select(Page.url, Page.source_id, Page.role).where(
+                    Page.role.in_(DISCOVERY_ROLES), Page.source_id.in_(source_ids),
+                    Page.state.in_(("queued", "sitemap", "listing", "feed", "not_modified", "error")),
+                ).order_by(Page.id))]
 
     def enqueue(self, source_id: int, urls: list[str]) -> None:
         """Remember discovered article URLs before fetching them (state ``queued``).

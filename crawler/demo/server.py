@@ -12,7 +12,13 @@ test-suite (every crawl test talks real HTTP to it). The rules:
   ``{"status": 500}``;
 * ``ETag`` / ``Last-Modified`` are sent and ``If-None-Match`` /
   ``If-Modified-Since`` answered with 304, like a well-behaved news server;
-* every request is logged (:attr:`SiteServer.log`) so tests can assert what was fetched.
+* every request is logged (:attr:`SiteServer.log`) so tests can assert what was fetched;
+* hostile behaviours for the fault-injection tests, per route: ``{"hang": true}`` (accept,
+  never answer), ``{"slow": true}`` (a byte a second), ``{"reset": true}`` (reset
+  mid-body), ``{"status": 503, "retry_after": 1}``, ``{"gzip_bomb": MB}``,
+  ``{"truncated_gzip": true}``, ``{"body": "...", "content_type": "..."}`` (served as is,
+  encoded with ``encoding``), ``{"generate": "deep" | "binary" | "nul" | "huge"}``.
+  Everything is bounded: a hanging or slow answer stops after ``HOSTILE_MAX_SECONDS``.
 """
 from __future__ import annotations
 
@@ -42,6 +48,33 @@ CONTENT_TYPES = {
 BASE_RE = re.compile(r"\{\{BASE(?::([A-Za-z0-9_.-]+))?\}\}")
 #: A fixed Last-Modified for all fixture files: content changes are signalled by ETag.
 LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
+#: the longest a hostile route keeps a connection (tests must stay bounded in time)
+HOSTILE_MAX_SECONDS = 20
+
+
+def _generated(kind: str) -> tuple[bytes, str]:
+    """Bodies made on the fly for the fault-injection routes."""
+    if kind == "deep":
+        return (b"<html><body>" + b"<div>" * 20000 + b"<p>deep</p>" + b"</div>" * 20000 + b"</body></html>",
+                "text/html; charset=utf-8")
+    if kind == "binary":
+        import random
+
+        return bytes(random.Random(3).randrange(256) for _ in range(200_000)), "text/html"
+    if kind == "nul":
+        text = ("<html><head><meta property='og:type' content='article'><meta property='article:published_time' "
+                "content='2024-03-12T10:00:00+01:00'></head><body><article><h1>Titolo\x00 con NUL</h1>"
+                + "".join(f"<p>Testo\x00\x01\x02 dell'articolo, paragrafo numero {i}.</p>" for i in range(30)))
+        return (text + "</article></body></html>").encode("utf-8"), "text/html; charset=utf-8"
+    if kind == "huge":
+        return b"<html><body>" + b"<p>" + b"x" * (12 * 1024 * 1024) + b"</p></body></html>", "text/html; charset=utf-8"
+    raise ValueError(kind)
+
+
+def _gzip_bomb(megabytes: int) -> bytes:
+    compressor = __import__("zlib").compressobj(9, __import__("zlib").DEFLATED, 31)
+    chunk = b"\0" * (1024 * 1024)
+    return b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
 
 
 @dataclass
@@ -78,16 +111,77 @@ class _Handler(BaseHTTPRequestHandler):
         site: _SiteHTTPServer = self.server  # type: ignore[assignment]
         site.owner.log.append(LoggedRequest(site.name, self.command, self.path, status, dict(self.headers)))
 
+    def _hostile(self, route: dict, head: bool) -> bool:
+        """Serve a fault-injection route; True when it was one."""
+        import socket
+        import struct
+        import time
+
+        site: _SiteHTTPServer = self.server  # type: ignore[assignment]
+        log = LoggedRequest(site.name, self.command, self.path, 0, dict(self.headers))
+        if route.get("hang"):
+            site.owner.log.append(log)
+            time.sleep(HOSTILE_MAX_SECONDS)
+            self.close_connection = True
+            return True
+        if route.get("slow"):
+            site.owner.log.append(log)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "100000")
+            self.end_headers()
+            try:
+                for _ in range(HOSTILE_MAX_SECONDS):
+                    self.wfile.write(b"<")
+                    self.wfile.flush()
+                    time.sleep(1)
+            except OSError:
+                pass
+            self.close_connection = True
+            return True
+        if route.get("reset"):
+            site.owner.log.append(log)
+            self.send_response(200)
+            self.send_header("Content-Type", "text/html; charset=utf-8")
+            self.send_header("Content-Length", "50000")
+            self.end_headers()
+            self.wfile.write(b"<html><body><p>half a page")
+            self.wfile.flush()
+            self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+            self.connection.close()
+            self.close_connection = True
+            return True
+        if "gzip_bomb" in route or route.get("truncated_gzip"):
+            body = _gzip_bomb(int(route.get("gzip_bomb", 1)))
+            if route.get("truncated_gzip"):
+                body = gzip.compress(("<html><body>" + "<p>testo troncato</p>" * 2000).encode())[:-2000]
+            self._send(200, body, {"Content-Type": "text/html; charset=utf-8", "Content-Encoding": "gzip"}, head)
+            return True
+        if "generate" in route:
+            body, content_type = _generated(route["generate"])
+            self._send(200, body, {"Content-Type": content_type}, head)
+            return True
+        if "body" in route:
+            body = route["body"].encode(route.get("encoding", "utf-8"))
+            headers = {"Content-Type": route["content_type"]} if route.get("content_type") else {}
+            self._send(int(route.get("status", 200)), body, headers, head)
+            return True
+        return False
+
     def _serve(self, head: bool):
         site: _SiteHTTPServer = self.server  # type: ignore[assignment]
         path = unquote(urlsplit(self.path).path) or "/"
         route = site.routes.get(path)
+        if route is not None and self._hostile(route, head):
+            return
         if route is not None:
             status = int(route.get("status", 200))
             headers = {}
             if "location" in route:
                 headers["Location"] = site.owner.substitute(route["location"], site.name)
-            if status >= 300 and "body" not in route:
+            if "retry_after" in route:
+                headers["Retry-After"] = str(route["retry_after"])
+            if status >= 300:
                 return self._send(status, b"", headers, head)
         result = site.owner.render(site.name, path)
         if result is None:
@@ -110,6 +204,9 @@ class _Handler(BaseHTTPRequestHandler):
 class _SiteHTTPServer(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+
+    def handle_error(self, request, client_address):
+        """Clients that hang up (timeouts, size caps) are expected here: stay quiet."""
 
     def __init__(self, owner: "SiteServer", name: str, routes: dict, port: int = 0):
         super().__init__(("127.0.0.1", port), _Handler)

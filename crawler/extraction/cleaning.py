@@ -213,15 +213,18 @@ def drop_teaser_runs(paragraphs: list[str], run: _Run) -> list[str]:
     return kept
 
 
-def drop_title_line(paragraphs: list[str], title: str | None, run: _Run | None = None, window: int = 3) -> list[str]:
+def drop_title_line(paragraphs: list[str], title: str | tuple[str, ...] | None, run: _Run | None = None,
+                    window: int = 3) -> list[str]:
     """The headline repeated at the top of the body (as ``<h1>`` and again as a
-    paragraph, often both) is not body text."""
-    if not title:
+    paragraph, often both) is not body text. ``title`` may name several spellings
+    (the chosen title and the page's ``<h1>``)."""
+    titles = (title,) if isinstance(title, str) else tuple(t for t in (title or ()) if t)
+    if not titles:
         return paragraphs
-    key = normalise(title)
+    keys = {normalise(t) for t in titles}
     head = []
     for p in paragraphs[:window]:
-        if normalise(p) == key:
+        if normalise(p) in keys:
             if run is not None:
                 run.drop("title", p)
         else:
@@ -275,7 +278,7 @@ def drop_repeated(paragraphs: list[str], run: _Run | None = None, min_chars: int
     return kept
 
 
-def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozenset(),
+def clean(text: str, title: str | tuple[str, ...] | None = None, anchors: frozenset[str] = frozenset(),
           crumbs: frozenset[str] = frozenset(), author: str | None = None) -> Cleaned:
     """Clean one document's text (paragraphs separated by newlines).
 
@@ -285,14 +288,15 @@ def clean(text: str, title: str | None = None, anchors: frozenset[str] = frozens
     """
     run = _Run([], anchors, crumbs)
     paragraphs = []
-    title_key = normalise(title) if title else None
+    titles = (title,) if isinstance(title, str) else tuple(t for t in (title or ()) if t)
+    title_keys = {normalise(t) for t in titles}
     for position, raw in enumerate(text.splitlines()):
         line = strip_shortcodes(raw)
         if line and position < 4:
             rest, found = strip_breadcrumb(line, crumbs)
             if found:
                 run.drop("breadcrumb", line[: len(line) - len(rest)] if rest else line)
-                line = "" if len(rest) < 25 or normalise(rest) == title_key else rest
+                line = "" if len(rest) < 25 or normalise(rest) in title_keys else rest
         if line and position < 6 and (_is_byline(line, author) if author else _is_desk_byline(line)):
             run.drop("byline", line)
             continue

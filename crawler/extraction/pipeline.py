@@ -18,6 +18,7 @@ Per-source hints (registry ``prune_xpath`` / ``body_xpath``) reach trafilatura a
 """
 from __future__ import annotations
 
+import re
 import warnings
 from copy import deepcopy
 from dataclasses import dataclass
@@ -58,6 +59,8 @@ class Hints:
 
 
 NO_HINTS = Hints()
+#: control characters (NUL and friends) that PostgreSQL text refuses and no reader wants
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section", "figcaption"}
 
 
@@ -230,7 +233,8 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
         result.reason = f"extraction failed: {type(exc).__name__}: {exc}"
         return result
     result.author = choose_author(meta.author, tree)
-    cleaned = clean(raw_text, result.title, signals.anchors, signals.crumbs, result.author)
+    titles = tuple(t for t in (result.title, meta.h1) if t)
+    cleaned = clean(raw_text, titles, signals.anchors, signals.crumbs, result.author)
     result.text = cleaned.text
     published, source, modified = settle_date(tree, meta, cleaned.date_lines, fetched_at, hints)
     if published is not None:
@@ -245,6 +249,10 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
     # finds the "today" clock in site headers of about-us and category pages
     result.page_type, result.reason = classify(signals, url, result.text, typed, meta.published is not None)
     result.language, result.language_confidence = detect_language(result.text)
+    for name in ("text", "title", "author", "description", "sitename"):
+        value = getattr(result, name)
+        if value and _CONTROL.search(value):
+            setattr(result, name, _CONTROL.sub("", value))
     return result
 
 
@@ -265,4 +273,6 @@ def extract_text(html: str) -> str:
         raw_text = _main_text(tree, None, NO_HINTS)
     except Exception:
         return ""
-    return clean(raw_text, choose_title(read_title_candidates(tree)), signals.anchors, signals.crumbs).text
+    candidates = read_title_candidates(tree)
+    titles = tuple(t for t in (choose_title(candidates), candidates.h1) if t)
+    return clean(raw_text, titles, signals.anchors, signals.crumbs).text

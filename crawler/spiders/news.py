@@ -126,9 +126,13 @@ class NewsSpider(scrapy.Spider):
         already scheduled in this run (all by URL key). The new ones are recorded as
         queued before they are handed to Scrapy, so a crash cannot lose them."""
         new = []
+        max_length = self.settings.getint("URLLENGTH_LIMIT") or 2083
         for url in urls:
             url = fetch_url(url)
             if not source.allows(url) or is_home_page(url):
+                continue
+            if len(url) > max_length:
+                self._count("url_too_long")
                 continue
             key = url_key(url)
             if key in self.done:
@@ -178,13 +182,30 @@ class NewsSpider(scrapy.Spider):
                 request.meta.update(tn_refetch=True, handle_httpstatus_list=[304])
                 self._count("refetched")
                 yield request
+        discovery = set()
         for source in self.sources.values():
             for url in source.feeds:
+                discovery.add(url_key(url))
                 yield self._discovery_request(url, source, "feed", self.parse_feed)
             for url in source.sitemaps:
+                discovery.add(url_key(url))
                 yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
             for url in source.pages:
+                discovery.add(url_key(url))
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=0)
+        # sitemaps and listings found below the registry's own: re-checked every run, so a
+        # parent that answers 304 (or a run that died) never hides them
+        for url, source_id, role in self.repo.known_discovery(list(by_id)):
+            key = url_key(url)
+            if key in discovery or key in self.scheduled:
+                continue
+            discovery.add(key)
+            self.scheduled.add(key)
+            source = by_id[source_id]
+            if role == "sitemap":
+                yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
+            elif role == "listing" and source.depth > 1:
+                yield self._discovery_request(url, source, "listing", self.parse_listing, level=1)
 
     # -- discovery -----------------------------------------------------------------------------
 
@@ -205,8 +226,10 @@ class NewsSpider(scrapy.Spider):
             self.logger.warning("%s: %s", response.url, exc)
             yield PageItem(self._page(response, response.request, source, "feed", "error", error=str(exc)))
             return
-        yield PageItem(self._page(response, response.request, source, "feed", "feed"))
         yield from self._announce(response.url, source, entries)
+        # the row (with its ETag) only after the links are queued: a crash in between
+        # must not leave a validator that makes the next run skip this feed with a 304
+        yield PageItem(self._page(response, response.request, source, "feed", "feed"))
 
     def _announce(self, feed_url: str, source: Source, entries):
         records = []
@@ -243,24 +266,25 @@ class NewsSpider(scrapy.Spider):
             return
         if doc.truncated:
             self.logger.warning("%s: more than %d URLs, the rest ignored", response.url, len(doc.entries))
-        yield PageItem(self._page(response, response.request, source, "sitemap", "sitemap"))
         if doc.kind == "sitemapindex":
             for entry in doc.entries:
                 url = response_url_join(response.url, entry.url)
                 if source.allows(url) and not self._too_old(source, entry.modified_at):
+                    self.repo.enqueue_discovery(self.source_ids[source.name], fetch_url(url), "sitemap")
                     yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
-            return
-        fresh = [e for e in doc.entries if not self._too_old(source, e.published_at, e.modified_at)]
-        self._count("sitemap_too_old", len(doc.entries) - len(fresh))
-        yield from self._announce(response.url, source, fresh)
+        else:
+            fresh = [e for e in doc.entries if not self._too_old(source, e.published_at, e.modified_at)]
+            self._count("sitemap_too_old", len(doc.entries) - len(fresh))
+            yield from self._announce(response.url, source, fresh)
+        yield PageItem(self._page(response, response.request, source, "sitemap", "sitemap"))
 
     def parse_listing(self, response: Response):
         source = self.sources[response.meta["tn_source"]]
         if item := self._not_modified(response, source, "listing"):
             yield item
             return
-        yield PageItem(self._page(response, response.request, source, "listing", "listing"))
         yield from self._follow_links(response, source, response.meta["tn_level"])
+        yield PageItem(self._page(response, response.request, source, "listing", "listing"))
 
     def _follow_links(self, response: Response, source: Source, level: int):
         if not isinstance(response, HtmlResponse):
@@ -275,6 +299,7 @@ class NewsSpider(scrapy.Spider):
             elif level + 1 < source.depth and url_key(url) not in self.scheduled:
                 # not an article by the follow patterns, but a listing page one level down
                 self.scheduled.add(url_key(url))
+                self.repo.enqueue_discovery(self.source_ids[source.name], url, "listing")
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=level + 1)
         yield from self._article_requests(articles, source, level + 1)
 
@@ -306,8 +331,8 @@ class NewsSpider(scrapy.Spider):
             return
         if extracted.page_type == "listing" and level < source.depth:
             page.role, page.state, page.body = "listing", "listing", None
-            yield PageItem(page)
             yield from self._follow_links(response, source, level)
+            yield PageItem(page)
             return
         page.state, page.error = "not_article", extracted.reason
         yield PageItem(page)
@@ -318,9 +343,25 @@ class NewsSpider(scrapy.Spider):
         request = failure.request
         source = self.sources[request.meta["tn_source"]]
         role = request.meta.get("tn_role", "article")
+        message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            # robots.txt or an offsite rule: nothing fetched, nothing to record
-            self._count("ignored")
+            lowered = message.lower()
+            if "robots.txt" in lowered:
+                # not fetched; not final either (robots.txt may change): rediscovery retries it
+                self._count("robots_blocked")
+                yield PageItem(self._page(None, request, source, role, "blocked", error="forbidden by robots.txt"))
+                return
+            if "larger than" in lowered or "max size" in lowered or "maxsize" in lowered:
+                self._count("too_large")
+                yield PageItem(self._page(None, request, source, role, "skipped", error=message))
+                return
+            # redirect loops and overlong chains: retried on later runs, a bounded number of times
+            self._count("errors")
+            yield PageItem(self._page(None, request, source, role, "error", error=message))
+            return
+        if "larger than download max size" in message or "DownloadCancelled" in message and "max size" in message:
+            self._count("too_large")
+            yield PageItem(self._page(None, request, source, role, "skipped", error=message))
             return
         response = failure.value.response if failure.check(HttpError) else None
         if response is not None:
@@ -329,7 +370,6 @@ class NewsSpider(scrapy.Spider):
             state = "gone" if 400 <= status < 500 and status not in (408, 429) else "error"
             page = self._page(response, request, source, role, state, error=f"HTTP {status}")
         else:
-            message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
             page = self._page(None, request, source, role, "error", error=message)
         if page.state == "error":
             self._count("errors")
