@@ -8,7 +8,10 @@ Exit codes (stable, for cron and monitoring):
 2      configuration error (sources file, options)
 3      database unavailable or not migratable
 4      the crawl itself failed or was interrupted
+5      another crawl holds the lock on this database (cron overlap)
 =====  ==========================================================
+
+``transfernews health`` exits 1 when any source is unhealthy.
 """
 from __future__ import annotations
 
@@ -23,7 +26,9 @@ import click
 from crawler.registry import RegistryError, load_registry, parse_registry, select
 from storage.db import DatabaseError, open_db, resolve_url, upgrade
 
-EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED = 0, 1, 2, 3, 4
+EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
+LOG_MAX_BYTES = 5 * 1024 * 1024
+LOG_BACKUPS = 3
 DEFAULT_SOURCES = "sources.yaml"
 
 db_option = click.option(
@@ -64,32 +69,81 @@ def main() -> None:
     """Crawl football transfer and coach-appointment news into a SQL database."""
 
 
-def _print_run(run) -> int:
+def _print_run(run, quiet: bool = False) -> int:
+    import logging
+
     if run is None:
         click.echo("crawl did not start", err=True)
         return EXIT_FAILED
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
-    click.echo(
+    summary = (
         f"run {run.id} {run.status} in {seconds:.1f}s: {run.pages_fetched} pages fetched, "
         f"{run.articles_new} new articles, {run.articles_alias} duplicate URLs, "
         f"{run.not_articles} not articles, {run.pages_not_modified} not modified, "
         f"{run.skipped_known} already known, {run.errors} errors"
     )
-    return {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run.status, EXIT_FAILED)
+    logging.getLogger("transfernews").info(summary)
+    code = {"ok": EXIT_OK, "partial": EXIT_PARTIAL}.get(run.status, EXIT_FAILED)
+    if not quiet or code != EXIT_OK:
+        click.echo(summary)
+    return code
 
 
-def _crawl(sources, db_url, settings, log_level) -> int:
+class _RunLogFilter:
+    """The log file gets our own summary lines and every warning or error."""
+
+    def filter(self, record) -> bool:
+        import logging
+
+        return record.levelno >= logging.WARNING or record.name.startswith("transfernews")
+
+
+def _log_to_file(path: str | None) -> None:
+    """A concise rotating log for cron. A full disk or an unwritable file never stops
+    the crawl: logging reports its own failures on stderr and carries on."""
+    import logging
+    from logging.handlers import RotatingFileHandler
+
+    if not path:
+        return
+    try:
+        handler = RotatingFileHandler(path, maxBytes=LOG_MAX_BYTES, backupCount=LOG_BACKUPS, encoding="utf-8",
+                                      delay=True)
+    except OSError as exc:
+        click.echo(f"transfernews: warning: cannot log to {path}: {exc}", err=True)
+        return
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.addFilter(_RunLogFilter())
+    logging.getLogger().addHandler(handler)
+    logging.getLogger("transfernews").setLevel(logging.INFO)
+
+
+def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: str | None = None) -> int:
+    import sys as _sys
+
+    from crawler.runlock import LockHeld, RunLock, lock_path_for
     from crawler.runner import SettingError, parse_overrides, run_crawl
 
     try:
         overrides = parse_overrides(settings)
     except SettingError as exc:
         fail(str(exc), EXIT_CONFIG)
+    if _sys.stderr.isatty() and not quiet:
+        overrides.setdefault("TRANSFERNEWS_PROGRESS", "True")
+    _log_to_file(log_file)
     try:
-        run = run_crawl(sources, db_url, overrides, log_level)
+        from storage.db import create_db_engine
+
+        create_db_engine(db_url).dispose()  # a bad URL or a missing directory: exit 3, before the lock file
+        with RunLock(lock_path_for(resolve_url(db_url))):
+            run = run_crawl(sources, db_url, overrides, "ERROR" if quiet else log_level)
+    except LockHeld as exc:
+        fail(str(exc), EXIT_LOCKED)
+    except OSError as exc:
+        fail(f"cannot create the run lock: {exc}", EXIT_DB)
     except DatabaseError as exc:
         fail(str(exc), EXIT_DB)
-    return _print_run(run)
+    return _print_run(run, quiet)
 
 
 @main.command()
@@ -100,7 +154,10 @@ def _crawl(sources, db_url, settings, log_level) -> int:
               help="Scrapy setting, e.g. -s DOWNLOAD_DELAY=0 (repeatable).")
 @click.option("--log-level", default="WARNING", show_default=True,
               type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False))
-def crawl(sources_file, names, db_url, settings, log_level):
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something failed (for cron).")
+@click.option("--log-file", metavar="FILE", default=None,
+              help="Also append run summaries and warnings to FILE (rotated at 5 MB, 3 kept).")
+def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file):
     """Fetch new articles from the sources into the database."""
     try:
         sources = select(load_registry(sources_file), names)
@@ -108,7 +165,7 @@ def crawl(sources_file, names, db_url, settings, log_level):
         fail(str(exc), EXIT_CONFIG)
     if not sources:
         fail(f"{sources_file}: no enabled source to crawl", EXIT_CONFIG)
-    sys.exit(_crawl(sources, db_url, settings, log_level))
+    sys.exit(_crawl(sources, db_url, settings, log_level, quiet, log_file))
 
 
 @main.command()
@@ -220,6 +277,78 @@ def list_stories(db_url, min_members, since, limit, fmt):
             click.echo(f"  {mark} [{m['language'] or '??'}] {m['source']:14} {m['title']}")
 
 
+@main.command()
+@db_option
+@click.option("--source", "names", multiple=True, metavar="NAME", help="Check only this source (repeatable).")
+@click.option("--silent-runs", type=int, default=3, show_default=True,
+              help="Unhealthy after this many runs without a new article.")
+@click.option("--error-rate", type=float, default=0.5, show_default=True,
+              help="Unhealthy when the last run's fetch error rate reaches this (and doubled).")
+@click.option("--not-article-rate", type=float, default=0.8, show_default=True,
+              help="Unhealthy when this share of fetched pages were not articles (template change).")
+def health(db_url, names, silent_runs, error_rate, not_article_rate):
+    """Check every source's recent runs; exit 1 when any source is unhealthy."""
+    from storage.health import check
+
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        report = check(session, silent_runs, error_rate, not_article_rate, sources=list(names) or None)
+    for item in report:
+        status = "ok" if item.healthy else "UNHEALTHY"
+        click.echo(f"{item.source:24} {status:9} ({item.runs} runs)" + "".join(f"\n    - {p}" for p in item.problems))
+    bad = [item.source for item in report if not item.healthy]
+    if bad:
+        click.echo(f"{len(bad)} unhealthy source(s): {', '.join(bad)}", err=True)
+        sys.exit(1)
+
+
+@main.command()
+@click.option("--every", default="1h", show_default=True, help="Interval: 15m, 30m, 1h, 2h, 6h, 1d …")
+@sources_option
+@db_option
+@click.option("--install", is_flag=True, help="Add the line to this user's crontab (replacing an earlier one).")
+def schedule(every, sources_file, db_url, install):
+    """Print (or install) the crontab line that runs the crawl."""
+    import re
+    import shlex
+    import subprocess
+    from pathlib import Path
+
+    match = re.fullmatch(r"(\d+)([mhd])", every.strip())
+    if not match or int(match.group(1)) == 0:
+        fail(f"--every expects a number and m, h or d, such as 1h; got {every!r}", EXIT_CONFIG)
+    n, unit = int(match.group(1)), match.group(2)
+    if unit == "m":
+        if 60 % n:
+            fail("--every in minutes must divide 60 (5m, 10m, 15m, 20m, 30m)", EXIT_CONFIG)
+        timing = f"*/{n} * * * *"
+    elif unit == "h":
+        if 24 % n:
+            fail("--every in hours must divide 24 (1h, 2h, 3h, 4h, 6h, 8h, 12h)", EXIT_CONFIG)
+        timing = f"17 {'*' if n == 1 else f'*/{n}'} * * *"
+    else:
+        timing = f"17 3 */{n} * *" if n > 1 else "17 3 * * *"
+    workdir = Path.cwd()
+    command = (f"cd {shlex.quote(str(workdir))} && {shlex.quote(sys.argv[0] if sys.argv[0].endswith('transfernews') else 'transfernews')}"
+               f" crawl --sources {shlex.quote(str(Path(sources_file).resolve()))} --quiet --log-file transfernews.log")
+    if db_url:
+        command += f" --db {shlex.quote(db_url)}"
+    line = f"{timing} {command}  # transfernews"
+    if not install:
+        click.echo(line)
+        return
+    try:
+        current = subprocess.run(["crontab", "-l"], capture_output=True, text=True)
+    except FileNotFoundError:
+        fail("no crontab command on this machine; add the line by hand:\n" + line, EXIT_CONFIG)
+    kept = [l for l in (current.stdout if current.returncode == 0 else "").splitlines()
+            if not l.rstrip().endswith("# transfernews")]
+    written = subprocess.run(["crontab", "-"], input="\n".join(kept + [line]) + "\n", text=True, capture_output=True)
+    if written.returncode != 0:
+        fail(f"crontab refused the line: {written.stderr.strip()}", EXIT_CONFIG)
+    click.echo(f"installed: {line}")
+
+
 @main.group()
 def db():
     """Database maintenance."""
@@ -252,7 +381,7 @@ def demo(db_url, log_level):
     with SiteServer(DEMO_SITE, ports=DEMO_PORTS) as server:
         sources = demo_sources(server)
         click.echo("demo sites: " + ", ".join(f"{name} {base}" for name, base in server.bases.items()))
-        code = _crawl(sources, db_url, ("AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"), log_level)
+        code = _crawl(sources, db_url, ["AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY=0"], log_level)
     _engine, sessions = _open(db_url)
     with sessions() as session:
         rows = [r for r in iter_articles(session) if r["source"] in {s.name for s in sources}]

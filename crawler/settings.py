@@ -43,6 +43,7 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+EXTENSIONS = {"crawler.progress.Progress": 500}
 
 LOG_LEVEL = "INFO"
 REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
@@ -60,3 +61,5 @@ TRANSFERNEWS_MAX_ATTEMPTS = 8
 #: re-fetch articles first stored within this many hours, with conditional GET, to catch
 #: edits after publication (0: never re-fetch a stored article)
 TRANSFERNEWS_REFETCH_HOURS = 0
+#: live progress line on stderr (the CLI turns it on for terminals)
+TRANSFERNEWS_PROGRESS = False

@@ -107,6 +107,21 @@ class CrawlRun(Base):
     message: Mapped[str | None] = mapped_column(Text)
 
 
+class CrawlRunSource(Base):
+    """What one run did for one source: the history ``transfernews health`` reads."""
+
+    __tablename__ = "crawl_run_sources"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("crawl_runs.id"), primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("sources.id"), primary_key=True, index=True)
+    pages_fetched: Mapped[int] = mapped_column(Integer, default=0)
+    pages_not_modified: Mapped[int] = mapped_column(Integer, default=0)
+    articles_new: Mapped[int] = mapped_column(Integer, default=0)
+    articles_alias: Mapped[int] = mapped_column(Integer, default=0)
+    not_articles: Mapped[int] = mapped_column(Integer, default=0)
+    errors: Mapped[int] = mapped_column(Integer, default=0)
+
+
 class Page(Base):
     """One fetched URL. ``state`` says what came of it:
 

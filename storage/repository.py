@@ -50,12 +50,15 @@ from storage.models import (
     ArticleRevision,
     ArticleUrl,
     CrawlRun,
+    CrawlRunSource,
     FeedEntry,
     Page,
     SourceRow,
     Story,
 )
 
+RUN_SOURCE_COUNTERS = ("pages_fetched", "pages_not_modified", "articles_new", "articles_alias", "not_articles",
+                       "errors")
 #: advisory lock key serialising story assignment on PostgreSQL
 STORY_LOCK_KEY = 0x7472616E  # "tran"
 #: at most this many candidate articles are verified for one new article
@@ -171,7 +174,10 @@ class Repository:
             session.flush()
             return run.id
 
-    def finish_run(self, run_id: int, status: str, counters: dict[str, int], message: str | None = None) -> None:
+    def finish_run(self, run_id: int, status: str, counters: dict[str, int], message: str | None = None,
+                   per_source: dict[int, dict[str, int]] | None = None, source_ids: list[int] | None = None) -> None:
+        """Close the run's row; ``per_source`` fills ``crawl_run_sources`` (every source
+        of the run gets a row, zeros included: a source that yields nothing is news)."""
         with self.sessions.begin() as session:
             run = session.get(CrawlRun, run_id)
             run.finished_at = utcnow()
@@ -179,6 +185,12 @@ class Repository:
             run.message = message
             for name, value in counters.items():
                 setattr(run, name, int(value))
+            per_source = dict(per_source or {})
+            for source_id in source_ids or ():
+                per_source.setdefault(source_id, {})
+            for source_id, values in per_source.items():
+                session.add(CrawlRunSource(run_id=run_id, source_id=source_id,
+                                           **{k: int(values.get(k, 0)) for k in RUN_SOURCE_COUNTERS}))
 
     # -- what is already done ------------------------------------------------------------
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
+from collections import Counter, defaultdict
+
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -63,6 +65,8 @@ class NewsSpider(scrapy.Spider):
             deny_extensions=IGNORED_EXTENSIONS,
         )
         self.scheduled: set[str] = set()
+        #: per-source counters of this run: source_id -> crawl_run_sources column -> n
+        self.source_counts: dict[int, Counter] = defaultdict(Counter)
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -88,7 +92,9 @@ class NewsSpider(scrapy.Spider):
             status = "partial"
         else:
             status = "ok"
-        self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason)
+        self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason,
+                             per_source={sid: dict(c) for sid, c in self.source_counts.items()},
+                             source_ids=list(self.source_ids.values()))
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -101,6 +107,7 @@ class NewsSpider(scrapy.Spider):
         page = FetchedPage(url=original, source_id=self.source_ids[source.name], role=role, state=state,
                            redirects=redirects, fetched_at=datetime.now(timezone.utc), **kw)
         if response is not None:
+            self.source_counts[page.source_id]["pages_fetched"] += 1
             page.http_status = response.status
             page.final_url = response.url
             page.etag = _header(response, "ETag")
@@ -213,6 +220,7 @@ class NewsSpider(scrapy.Spider):
         if response.status != 304:
             return None
         self._count("not_modified")
+        self.source_counts[self.source_ids[source.name]]["pages_not_modified"] += 1
         return PageItem(self._page(response, response.request, source, role, "not_modified"))
 
     def parse_feed(self, response: Response):
@@ -357,6 +365,7 @@ class NewsSpider(scrapy.Spider):
                 return
             # redirect loops and overlong chains: retried on later runs, a bounded number of times
             self._count("errors")
+            self.source_counts[self.source_ids[source.name]]["errors"] += 1
             yield PageItem(self._page(None, request, source, role, "error", error=message))
             return
         if "larger than download max size" in message or "DownloadCancelled" in message and "max size" in message:
@@ -373,6 +382,7 @@ class NewsSpider(scrapy.Spider):
             page = self._page(None, request, source, role, "error", error=message)
         if page.state == "error":
             self._count("errors")
+            self.source_counts[page.source_id]["errors"] += 1
             self.logger.warning("failed %s: %s", request.url, page.error)
         else:
             self._count("gone")
