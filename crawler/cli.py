@@ -46,13 +46,13 @@ def fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def _parse_date(value: str | None) -> datetime | None:
+def _parse_date(value: str | None, option: str = "--since") -> datetime | None:
     if value is None:
         return None
     try:
         parsed = datetime.fromisoformat(value)
     except ValueError:
-        fail(f"--since expects an ISO date such as 2024-03-12 or 2024-03-12T18:00, got {value!r}", EXIT_CONFIG)
+        fail(f"{option} expects an ISO date such as 2024-03-12 or 2024-03-12T18:00, got {value!r}", EXIT_CONFIG)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
@@ -170,16 +170,33 @@ def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file):
 
 @main.command()
 @db_option
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--since", metavar="DATE", help="Only articles first stored at or after DATE (ISO 8601).")
+@click.option("--until", metavar="DATE", help="Only articles first stored before DATE (ISO 8601).")
 @click.option("--source", metavar="NAME", help="Only articles of this source.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), help="Output file (default: stdout).")
-def export(db_url, fmt, since, source, output):
-    """Write the stored articles as JSON Lines or CSV."""
+@click.option("--lang", "language", metavar="XX", help="Only articles in this language.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
+              help="Output file (default: stdout; required for parquet).")
+def export(db_url, fmt, since, until, source, language, output):
+    """Write the stored articles as JSON Lines, CSV or Parquet."""
     from storage.queries import EXPORT_FIELDS, iter_articles
 
-    since_dt = _parse_date(since)
+    since_dt, until_dt = _parse_date(since), _parse_date(until, "--until")
     _engine, sessions = _open(db_url)
+    if fmt == "parquet":
+        if not output:
+            fail("--format parquet needs -o FILE", EXIT_CONFIG)
+        try:
+            import pyarrow as pa
+            import pyarrow.parquet as pq
+        except ImportError:
+            fail("Parquet export needs pyarrow: pip install 'transfernews[parquet]'", EXIT_CONFIG)
+        with sessions() as session:
+            rows = list(iter_articles(session, since_dt, source, until=until_dt, language=language))
+        table = pa.Table.from_pylist(rows, schema=_parquet_schema(pa)) if rows else _parquet_schema(pa).empty_table()
+        pq.write_table(table, output)
+        click.echo(f"{len(rows)} articles written to {output}", err=True)
+        return
     stream = open(output, "w", encoding="utf-8", newline="") if output else sys.stdout
     count = 0
     try:
@@ -187,7 +204,7 @@ def export(db_url, fmt, since, source, output):
         if writer:
             writer.writeheader()
         with sessions() as session:
-            for row in iter_articles(session, since_dt, source):
+            for row in iter_articles(session, since_dt, source, until=until_dt, language=language):
                 if writer:
                     writer.writerow(row)
                 else:
@@ -198,6 +215,13 @@ def export(db_url, fmt, since, source, output):
             stream.close()
     if output:
         click.echo(f"{count} articles written to {output}", err=True)
+
+
+def _parquet_schema(pa):
+    from storage.queries import EXPORT_FIELDS
+
+    types = {"id": pa.int64(), "language_confidence": pa.float64(), "story_id": pa.int64(), "is_primary": pa.bool_()}
+    return pa.schema([(name, types.get(name, pa.string())) for name in EXPORT_FIELDS])
 
 
 @main.command("sources")
@@ -251,6 +275,34 @@ def reextract(db_url, source, since):
                f"{f' ({fields})' if fields else ''}, {report.unchanged} unchanged, "
                f"{report.no_raw_html} without stored HTML, {report.no_longer_article} no longer look like articles "
                f"(kept as they were)")
+
+
+@main.command("search")
+@click.argument("query")
+@db_option
+@click.option("--lang", "language", metavar="XX", help="Only articles in this language (it, ru, en …).")
+@click.option("--source", metavar="NAME", help="Only articles of this source.")
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--raw", is_flag=True, help="QUERY is FTS5 syntax (OR, NEAR, prefix*), not plain words.")
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl"]), default="table", show_default=True)
+def search_command(query, db_url, language, source, limit, raw, fmt):
+    """Full-text search in titles and texts; best matches first."""
+    from storage.search import SearchError, search
+
+    _engine, sessions = _open(db_url)
+    try:
+        with sessions() as session:
+            rows = search(session, query, language, source, limit, raw)
+    except SearchError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    for row in rows:
+        if fmt == "jsonl":
+            click.echo(json.dumps(row, ensure_ascii=False, default=str))
+        else:
+            snippet = " ".join((row["snippet"] or "").split())
+            click.echo(f"[{row['language'] or '??'}] {row['source']:14} {row['title']}\n    {snippet}")
+    if fmt == "table":
+        click.echo(f"{len(rows)} result(s)", err=True)
 
 
 @main.command("stories")

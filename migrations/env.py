@@ -3,6 +3,7 @@ or opens one from ``sqlalchemy.url`` when invoked through the ``alembic`` comman
 from alembic import context
 from sqlalchemy import create_engine
 
+from storage.db import include_name
 from storage.models import Base
 
 config = context.config
@@ -23,6 +24,7 @@ def run_migrations(connection) -> None:
         render_as_batch=connection.dialect.name == "sqlite",  # SQLite cannot ALTER most things
         compare_type=True,
         render_item=render_item,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -20,7 +20,7 @@ EXPORT_FIELDS = (
 
 
 def iter_articles(session: Session, since: datetime | None = None, source: str | None = None,
-                  batch: int = 500) -> Iterator[dict]:
+                  batch: int = 500, until: datetime | None = None, language: str | None = None) -> Iterator[dict]:
     """Articles as export rows, oldest first; ``since`` filters on ``fetched_at``
     (the time the crawler first stored the article: what is new since the last export)."""
     query = (
@@ -33,6 +33,10 @@ def iter_articles(session: Session, since: datetime | None = None, source: str |
         query = query.where(Article.fetched_at >= since)
     if source is not None:
         query = query.where(SourceRow.name == source)
+    if until is not None:
+        query = query.where(Article.fetched_at < until)
+    if language is not None:
+        query = query.where(Article.language == language)
     for article, source_name, source_kind, primary_id in session.execute(query.execution_options(yield_per=batch)):
         yield {
             "id": article.id,

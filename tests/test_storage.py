@@ -7,7 +7,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 
 from crawler.extraction import Extracted
-from storage.db import DatabaseError, head_revision, open_db, resolve_url
+from storage.db import DatabaseError, head_revision, include_name, open_db, resolve_url
 from storage.models import Article, ArticleUrl, Base, Page
 from storage.repository import FetchedPage, Repository, content_hash, decompress
 
@@ -40,7 +40,8 @@ def page(url, source_id, **kw):
 def test_migrations_match_the_models(tmp_path):
     engine, _ = open_db(f"sqlite:///{tmp_path / 'm.db'}")
     with engine.connect() as conn:
-        diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": False}), Base.metadata)
+        context = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name})
+        diff = compare_metadata(context, Base.metadata)
         assert diff == [], f"models and migrations differ: {diff}"
         assert MigrationContext.configure(conn).get_current_revision() == head_revision()
     assert {"sources", "crawl_runs", "pages", "articles", "article_urls", "feed_entries"} <= set(

@@ -65,6 +65,9 @@ class NewsSpider(scrapy.Spider):
             deny_extensions=IGNORED_EXTENSIONS,
         )
         self.scheduled: set[str] = set()
+        #: the shallowest listing level at which each scheduled URL was found: a page
+        #: reached first through a deep path may also sit one level from a start page
+        self.min_level: dict[str, int] = {}
         #: per-source counters of this run: source_id -> crawl_run_sources column -> n
         self.source_counts: dict[int, Counter] = defaultdict(Counter)
 
@@ -146,8 +149,11 @@ class NewsSpider(scrapy.Spider):
                 self._count("skipped_known")
                 continue
             if key in self.scheduled:
+                if level < self.min_level.get(key, level + 1):
+                    self.min_level[key] = level
                 continue
             self.scheduled.add(key)
+            self.min_level[key] = level
             new.append(url)
         self.repo.enqueue(self.source_ids[source.name], new)
         return [self._article_request(url, source, level) for url in new]
@@ -316,6 +322,7 @@ class NewsSpider(scrapy.Spider):
     def parse_page(self, response: Response):
         source = self.sources[response.meta["tn_source"]]
         level = response.meta.get("tn_level", 1)
+        level = min(level, self.min_level.get(url_key(response.request.url), level))
         if item := self._not_modified(response, source, "article"):
             yield item
             return
@@ -340,6 +347,12 @@ class NewsSpider(scrapy.Spider):
         if extracted.page_type == "listing" and level < source.depth:
             page.role, page.state, page.body = "listing", "listing", None
             yield from self._follow_links(response, source, level)
+            yield PageItem(page)
+            return
+        if extracted.page_type == "listing" and source.depth > 1:
+            # a listing met at the deepest level: not followed now, but not final either;
+            # later runs re-check it as a known listing one level below the start pages
+            page.role, page.state, page.body = "listing", "listing", None
             yield PageItem(page)
             return
         page.state, page.error = "not_article", extracted.reason
