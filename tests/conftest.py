@@ -40,6 +40,23 @@ def cli():
     return run_cli
 
 
+def sites_registry(server, names: list[str], depth: int = 2) -> str:
+    """A sources file for fixture sites served by ``server``, from each site's
+    ``_expected.json`` seeds (sitemaps, feeds and listing pages)."""
+    import json
+
+    lines = ["sources:"]
+    for name in names:
+        manifest = json.loads((FIXTURES / "sites" / name / "_expected.json").read_text("utf-8"))
+        groups = {"feeds": [], "sitemaps": [], "pages": []}
+        for seed in manifest["seeds"]:
+            key = "sitemaps" if "sitemap" in seed else "feeds" if seed.endswith(".xml") else "pages"
+            groups[key].append(server.base(name) + seed)
+        lines += [f"  - name: {name}", f"    kind: {manifest.get('kind', 'news')}", f"    depth: {depth}"]
+        lines += [f"    {k}: {json.dumps(v)}" for k, v in groups.items() if v]
+    return "\n".join(lines) + "\n"
+
+
 def pytest_sessionfinish(session, exitstatus):
     """A run in which nothing passed (all skipped, or nothing collected) is a failure:
     CI must never go green on tests that did not run."""

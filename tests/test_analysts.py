@@ -33,22 +33,13 @@ def test_ten_queries_are_documented():
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory):
     """The three fixture sites crawled twice, with one article failing on the second run."""
-    from tests.conftest import run_cli
+    from conftest import run_cli, sites_registry
 
     tmp = tmp_path_factory.mktemp("analysts")
     names = sorted(p.name for p in SITES.iterdir() if (p / "_expected.json").exists())
     with SiteServer(SITES, names) as server:
-        lines = ["sources:"]
-        for name in names:
-            m = json.loads((SITES / name / "_expected.json").read_text("utf-8"))
-            groups = {"feeds": [], "sitemaps": [], "pages": []}
-            for seed in m["seeds"]:
-                key = "sitemaps" if "sitemap" in seed else "feeds" if seed.endswith(".xml") else "pages"
-                groups[key].append(server.base(name) + seed)
-            lines += [f"  - name: {name}", f"    kind: {m.get('kind', 'news')}", "    depth: 2"]
-            lines += [f"    {k}: {json.dumps(v)}" for k, v in groups.items() if v]
         sources = tmp / "s.yaml"
-        sources.write_text("\n".join(lines) + "\n")
+        sources.write_text(sites_registry(server, names))
         db = tmp / "a.db"
         args = ("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", "-s", "DOWNLOAD_DELAY=0",
                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=0")

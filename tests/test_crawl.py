@@ -16,6 +16,7 @@ import pytest
 
 from crawler.demo.server import SiteServer
 from crawler.urls import url_key
+from conftest import sites_registry
 
 SITES = Path(__file__).parent / "fixtures" / "sites"
 SITE_NAMES = sorted(p.name for p in SITES.iterdir() if (p / "_expected.json").exists())
@@ -27,21 +28,7 @@ def manifest(site: str) -> dict:
 
 def registry(server: SiteServer) -> str:
     """A sources file for the running fixture servers, from each manifest's seeds."""
-    lines = ["sources:"]
-    for site in SITE_NAMES:
-        m = manifest(site)
-        base = server.base(site)
-        groups = {"feeds": [], "sitemaps": [], "pages": []}
-        for seed in m["seeds"]:
-            if "sitemap" in seed:
-                groups["sitemaps"].append(base + seed)
-            elif seed.endswith(".xml"):
-                groups["feeds"].append(base + seed)
-            else:
-                groups["pages"].append(base + seed)
-        lines += [f"  - name: {site}", f"    kind: {m.get('kind', 'news')}", "    depth: 2"]
-        lines += [f"    {k}: {json.dumps(v)}" for k, v in groups.items() if v]
-    return "\n".join(lines) + "\n"
+    return sites_registry(server, SITE_NAMES)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from crawler.demo.server import SiteServer
+from conftest import sites_registry
 
 HOSTILE = Path(__file__).parent / "fixtures" / "hostile"
 SITES = Path(__file__).parent / "fixtures" / "sites"
@@ -103,16 +104,8 @@ def test_kill_9_mid_crawl_loses_nothing_and_stores_nothing_twice(cli, tmp_path):
     import json
 
     with SiteServer(SITES, names) as server:
-        lines = ["sources:"]
-        for name in names:
-            seeds = json.loads((SITES / name / "_expected.json").read_text("utf-8"))["seeds"]
-            lines += [f"  - name: {name}", "    depth: 2",
-                      "    sitemaps: " + json.dumps([server.base(name) + s for s in seeds if "sitemap" in s]),
-                      "    feeds: " + json.dumps([server.base(name) + s for s in seeds
-                                                  if s.endswith(".xml") and "sitemap" not in s]),
-                      "    pages: " + json.dumps([server.base(name) + s for s in seeds if not s.endswith(".xml")])]
         sources = tmp_path / "s.yaml"
-        sources.write_text("\n".join(line for line in lines if not line.endswith(": []")) + "\n")
+        sources.write_text(sites_registry(server, names))
         db = tmp_path / "k.db"
         args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", f"sqlite:///{db}",
                 "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.4", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"]
