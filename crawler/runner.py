@@ -10,7 +10,7 @@ from scrapy.settings import Settings
 
 from crawler.registry import Source
 from crawler.spiders.news import NewsSpider
-from storage.db import open_db, resolve_url
+from storage.db import check_writable, open_db, resolve_url
 from storage.models import CrawlRun
 
 
@@ -48,7 +48,8 @@ def run_crawl(sources: list[Source], db_url: str | None = None, overrides: dict[
     from inside the reactor.
     """
     db_url = resolve_url(db_url)
-    _engine, sessions = open_db(db_url)
+    engine, sessions = open_db(db_url)
+    check_writable(engine)
     process = CrawlerProcess(build_settings(db_url, overrides, log_level))
     crawler = process.create_crawler(NewsSpider)
     process.crawl(crawler, sources=sources)

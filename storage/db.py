@@ -23,6 +23,16 @@ import migrations
 
 DEFAULT_DB_FILE = "transfernews.db"
 ENV_VAR = "TRANSFERNEWS_DB"
+#: seconds a SQLite connection waits for another writer before "database is locked"
+TIMEOUT_ENV_VAR = "TRANSFERNEWS_DB_TIMEOUT"
+DEFAULT_TIMEOUT = 30.0
+
+
+def _timeout() -> float:
+    try:
+        return max(0.0, float(os.environ.get(TIMEOUT_ENV_VAR, DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
 
 
 class DatabaseError(RuntimeError):
@@ -42,7 +52,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
     cursor.execute("PRAGMA journal_mode=WAL")  # readers do not block the crawler
     cursor.execute("PRAGMA synchronous=NORMAL")  # durable at checkpoints, safe with WAL
     cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute(f"PRAGMA busy_timeout={int(_timeout() * 1000)}")
     cursor.close()
 
 
@@ -59,7 +69,7 @@ def create_db_engine(url: str | None = None) -> Engine:
             parent = Path(database).expanduser().resolve().parent
             if not parent.is_dir():
                 raise DatabaseError(f"cannot open database {url}: directory {parent} does not exist")
-        kwargs["connect_args"] = {"timeout": 30}
+        kwargs["connect_args"] = {"timeout": _timeout()}
     else:
         kwargs["pool_pre_ping"] = True
     try:
@@ -133,6 +143,24 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
         return before, current_revision(engine)
     except OperationalError as exc:
         raise DatabaseError(f"database {engine.url.render_as_string()} unavailable: {exc.orig}") from None
+
+
+def check_writable(engine: Engine) -> None:
+    """Take and release the write lock (SQLite: ``BEGIN IMMEDIATE``), waiting up to the
+    configured timeout, so a database another process keeps locked fails before the crawl
+    starts, with a clear error, instead of inside it."""
+    if engine.dialect.name != "sqlite":
+        return
+    try:
+        with engine.connect() as conn:
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            conn.rollback()
+    except OperationalError as exc:
+        raise DatabaseError(
+            f"database {engine.url.render_as_string()} unavailable: {exc.orig} "
+            f"(another process held the write lock for more than {_timeout():g} s; "
+            f"{TIMEOUT_ENV_VAR} sets the wait)"
+        ) from None
 
 
 def open_db(url: str | None = None, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:

@@ -39,6 +39,7 @@ EXPECTED = {
     "/deep/": ("not_article", False),     # 20 000 nested <div>
     "/nul/": ("article", False),          # NUL and control characters in the text
     "/cp1251/": ("article", False),       # windows-1251, no charset anywhere
+    "/latin1-wrong/": ("article", False), # ISO-8859-1 bytes labelled UTF-8
     "/good/1/": ("article", False),
 }
 
@@ -78,6 +79,8 @@ def test_hostile_site_every_case_recorded_and_crawl_bounded(hostile):
     assert "Ascoli, Carrera nuovo allenatore" in titles
     (ru_text,) = rows(db, "select text from articles where canonical_url like '%/cp1251/'")[0]
     assert "Московский «Спартак» официально объявил" in ru_text
+    (latin,) = rows(db, "select text from articles where canonical_url like '%/latin1-wrong/'")[0]
+    assert "è un'operazione già definita, perché" in latin and "\ufffd" not in latin
     (nul_text,) = rows(db, "select text from articles where canonical_url like '%/nul/'")[0]
     assert "\x00" not in nul_text and "\x01" not in nul_text and "paragrafo numero 29" in nul_text
     requested = server.requests_for("hostile")
@@ -95,7 +98,7 @@ def test_hostile_site_second_run_retries_only_what_may_recover(hostile):
         assert (path in again) == retried, (path, retried)
     attempts = dict(rows(db, "select substr(url, ?), attempts from pages", len(base) + 1))
     assert attempts["/e503/"] == 2 and attempts["/good/1/"] == 1
-    assert rows(db, "select count(*) from articles") == [(3,)]
+    assert rows(db, "select count(*) from articles") == [(4,)]
 
 
 def test_kill_9_mid_crawl_loses_nothing_and_stores_nothing_twice(cli, tmp_path):
@@ -139,3 +142,24 @@ def _count(db, sql):
             return conn.execute(sql).fetchone()[0]
     except sqlite3.OperationalError:
         return 0
+
+
+def test_database_locked_at_start_is_a_clear_error_and_writes_nothing(cli, tmp_path):
+    db = tmp_path / "l.db"
+    assert cli("db", "upgrade", "--db", f"sqlite:///{db}", cwd=tmp_path).returncode == 0
+    holder = sqlite3.connect(db)
+    holder.execute("BEGIN EXCLUSIVE")
+    try:
+        with SiteServer(HOSTILE) as server:
+            sources = tmp_path / "s.yaml"
+            sources.write_text(f"sources:\n  - name: hostile\n    pages: [{server.base('hostile')}/good/1/]\n")
+            result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, cwd=tmp_path,
+                         env={"TRANSFERNEWS_DB_TIMEOUT": "1"})
+            assert server.log == []  # nothing fetched while the database is unusable
+    finally:
+        holder.rollback()
+        holder.close()
+    assert result.returncode == 3, result.stdout + result.stderr
+    assert "database is locked" in result.stderr
+    assert rows(db, "select count(*) from crawl_runs") == [(0,)]
+    assert rows(db, "pragma integrity_check") == [("ok",)]

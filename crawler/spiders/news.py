@@ -15,6 +15,7 @@ from urllib.parse import urljoin
 
 from collections import Counter, defaultdict
 
+import charset_normalizer
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -337,9 +338,10 @@ class NewsSpider(scrapy.Spider):
                                       error=f"not HTML ({kind})"))
             return
         fetched_at = datetime.now(timezone.utc)
-        extracted = extract(response.text, response.url, fetched_at, source.hints)
+        html, encoding = decode_body(response)
+        extracted = extract(html, response.url, fetched_at, source.hints)
         page = self._page(response, response.request, source, "article", "article",
-                          encoding=response.encoding, body=response.body)
+                          encoding=encoding, body=response.body)
         page.refetch = bool(response.meta.get("tn_refetch"))
         if extracted.is_article:
             yield ArticleItem(page, extracted)
@@ -400,6 +402,29 @@ class NewsSpider(scrapy.Spider):
         else:
             self._count("gone")
         yield PageItem(page)
+
+
+#: more replacement characters than this share of the text means the declared charset lies
+BAD_DECODING_SHARE = 0.002
+
+
+def decode_body(response: TextResponse) -> tuple[str, str]:
+    """The page as text, and the encoding used.
+
+    Scrapy decodes with the declared charset (HTTP header, then ``<meta>``), or detects
+    one when nothing is declared. A server that declares the wrong charset (ISO-8859-1
+    bytes labelled UTF-8) gives text full of U+FFFD; then charset-normalizer decides from
+    the bytes themselves.
+    """
+    text = response.text
+    bad = text.count("\ufffd")
+    if bad and bad > BAD_DECODING_SHARE * max(len(text), 1):
+        best = charset_normalizer.from_bytes(response.body).best()
+        if best is not None and best.encoding:
+            candidate = str(best)
+            if candidate.count("\ufffd") < bad:
+                return candidate, best.encoding
+    return text, response.encoding
 
 
 def response_url_join(base: str, url: str) -> str:
