@@ -163,3 +163,28 @@ def test_database_locked_at_start_is_a_clear_error_and_writes_nothing(cli, tmp_p
     assert "database is locked" in result.stderr
     assert rows(db, "select count(*) from crawl_runs") == [(0,)]
     assert rows(db, "pragma integrity_check") == [("ok",)]
+
+
+@pytest.mark.parametrize("evil", [
+    "'; DROP TABLE articles; --",
+    "\" OR 1=1 --",
+    "Carrera') UNION SELECT name, sql, 1, 1, 1, 1, 1, 1, 1 FROM sqlite_master --",
+    "NEAR(",
+    "*",
+])
+def test_user_input_never_reaches_sql_as_text(cli, tmp_path, evil):
+    """Search and export filters bind every value: injection strings find nothing,
+    change nothing, and malformed queries are a clear error."""
+    db = tmp_path / "i.db"
+    assert cli("demo", "--db", f"sqlite:///{db}", cwd=tmp_path).returncode == 0
+    before = rows(db, "select count(*) from articles")
+    search = cli("search", evil, "--db", f"sqlite:///{db}", "--format", "jsonl", cwd=tmp_path)
+    assert search.returncode in (0, 2), search.stderr
+    assert "sqlite_master" not in search.stdout and "CREATE TABLE" not in search.stdout
+    for option in ("--source", "--lang"):
+        export = cli("export", "--db", f"sqlite:///{db}", option, evil, cwd=tmp_path)
+        assert export.returncode == 0 and export.stdout == ""
+    raw = cli("search", evil, "--raw", "--db", f"sqlite:///{db}", cwd=tmp_path)
+    assert raw.returncode in (0, 2) and "Traceback" not in raw.stderr
+    assert rows(db, "select count(*) from articles") == before
+    assert rows(db, "pragma integrity_check") == [("ok",)]
