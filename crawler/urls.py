@@ -108,16 +108,6 @@ def url_key(url: str) -> str:
     return canonicalize_url(urlunsplit(("http", netloc, path, urlencode(query), "")))
 
 
-def is_amp_url(url: str) -> bool:
-    """True when the URL itself says it is an AMP copy."""
-    parts = urlsplit(url)
-    if _AMP_CACHE_RE.match(parts.hostname or "") or (parts.hostname or "").startswith("amp."):
-        return True
-    if _AMP_PATH_RE.search(parts.path):
-        return True
-    return any(k.lower() in AMP_PARAMS for k, _ in parse_qsl(parts.query, keep_blank_values=True))
-
-
 def host_of(url: str) -> str:
     """Lower-case host without ``www.``, with the port when it is not the default one:
     the unit of "same site" (two servers on one address are two sites)."""

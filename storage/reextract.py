@@ -88,7 +88,7 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
                 changed = [name for name in FIELDS if getattr(article, name) != getattr(result, name)]
                 if "text" in changed:
                     # the old text stays retrievable; fingerprint and bands follow the new one
-                    repo._replace_text(session, article, result, content_hash(result.text), fingerprint(result.text),
+                    repo.replace_text(session, article, result, content_hash(result.text), fingerprint(result.text),
                                        "reextract", datetime.now(timezone.utc))
                 elif changed:
                     for name in FIELDS:

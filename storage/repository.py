@@ -87,13 +87,9 @@ def decompress(blob: bytes | None) -> bytes | None:
     return zlib.decompress(blob) if blob else None
 
 
-def _insert_for(sessions: sessionmaker[Session], model):
-    dialect = sessions.kw["bind"].dialect.name
-    return (postgresql.insert(model) if dialect == "postgresql" else sqlite.insert(model))
-
-
-def _insert(session: Session, model):
-    dialect = session.get_bind().dialect.name
+def _insert(bind, model):
+    """The dialect's INSERT (with ``ON CONFLICT``) for a session or a session factory."""
+    dialect = (bind.kw["bind"] if isinstance(bind, sessionmaker) else bind.get_bind()).dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
     if dialect == "sqlite":
@@ -213,7 +209,7 @@ class Repository:
     def enqueue_discovery(self, source_id: int, url: str, role: str) -> None:
         """Remember a discovered sitemap or listing page (a sitemap index's child, a
         second-level listing), so later runs re-check it even when its parent answers 304."""
-        stmt = _insert_for(self.sessions, Page).values(
+        stmt = _insert(self.sessions, Page).values(
             url_key=url_key(url), url=url, source_id=source_id, role=role, state="queued",
             fetched_at=utcnow(), attempts=0,
         )
@@ -332,7 +328,7 @@ class Repository:
                 if article.content_hash == sha:
                     outcome = "unchanged"
                 else:
-                    self._replace_text(session, article, extracted, sha, print_, "edited", now)
+                    self.replace_text(session, article, extracted, sha, print_, "edited", now)
                     outcome = "updated"
                 page.state = "article"
                 self._upsert_page(session, page, run_id, article_id=existing, content_sha=sha)
@@ -452,7 +448,7 @@ class Repository:
             if len(articles) < batch:
                 return done
 
-    def _replace_text(self, session: Session, article: Article, extracted, sha: str, print_: Fingerprint,
+    def replace_text(self, session: Session, article: Article, extracted, sha: str, print_: Fingerprint,
                       reason: str, now: datetime) -> None:
         """Keep the current text as a revision, then take the new one. The story stays."""
         last = session.scalar(select(func.max(ArticleRevision.revision))

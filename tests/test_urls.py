@@ -1,7 +1,7 @@
 """URL hygiene: what is fetched and which spellings are one page."""
 import pytest
 
-from crawler.urls import fetch_url, host_of, is_amp_url, is_private_host, url_key
+from crawler.urls import fetch_url, host_of, is_private_host, url_key
 
 
 @pytest.mark.parametrize("url, expected", [
@@ -43,12 +43,6 @@ def test_different_pages_keep_different_keys(a, b):
 
 def test_query_order_does_not_matter():
     assert url_key("https://x.it/s?b=2&a=1") == url_key("https://x.it/s?a=1&b=2")
-
-
-def test_amp_detection():
-    assert is_amp_url("https://x.it/a/amp/")
-    assert is_amp_url("https://x.it/a.amp.html")
-    assert not is_amp_url("https://x.it/campionato/")
 
 
 def test_host_of_keeps_ports_and_folds_www():

@@ -331,7 +331,3 @@ def _is_desk_byline(line: str) -> bool:
     """"Redazione Sport", "By Staff", "Club statement": a desk credited as author."""
     stripped = PREFIX.sub("", line.strip()).strip()
     return len(stripped) <= 30 and len(stripped.split()) <= 3 and bool(DESKS.match(stripped))
-
-
-def clean_text(text: str, title: str | None = None) -> str:
-    return clean(text, title).text
