@@ -253,7 +253,6 @@ def remove_measured(db_path: Path) -> None:
     conn.execute(f"DELETE FROM article_urls WHERE article_id IN ({ids})")
     conn.execute(f"DELETE FROM pages WHERE url LIKE 'https://bench.example/%'")
     conn.execute(f"UPDATE stories SET primary_article_id = NULL WHERE primary_article_id IN ({ids})")
-    story_ids = f"SELECT story_id FROM articles WHERE url LIKE 'https://bench.example/%'"
     conn.execute(f"DELETE FROM articles WHERE url LIKE 'https://bench.example/%'")
     conn.execute("DELETE FROM stories WHERE primary_article_id IS NULL")
     conn.commit()

@@ -19,11 +19,10 @@ import csv
 import json
 import sys
 from datetime import datetime, timezone
-from pathlib import Path
 
 import click
 
-from crawler.registry import RegistryError, load_registry, parse_registry, select
+from crawler.registry import RegistryError, load_registry, select
 from storage.db import DatabaseError, open_db, resolve_url, upgrade
 
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4, 5

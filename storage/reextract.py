@@ -17,11 +17,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from storage.models import Article, Page, SourceRow
 from storage.fingerprint import fingerprint
-from storage.repository import Repository, content_hash, decompress
+from storage.repository import EXTRACTED_FIELDS, Repository, content_hash, decompress
 
-#: article columns that extraction fills
-FIELDS = ("title", "text", "author", "published", "published_at", "modified", "date_source", "language",
-          "language_confidence", "description", "sitename")
 
 
 @dataclass
@@ -85,13 +82,13 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
                     # keep what we have: a rule change must not silently delete the archive
                     report.no_longer_article += 1
                     continue
-                changed = [name for name in FIELDS if getattr(article, name) != getattr(result, name)]
+                changed = [name for name in EXTRACTED_FIELDS if getattr(article, name) != getattr(result, name)]
                 if "text" in changed:
                     # the old text stays retrievable; fingerprint and bands follow the new one
                     repo.replace_text(session, article, result, content_hash(result.text), fingerprint(result.text),
                                        "reextract", datetime.now(timezone.utc))
                 elif changed:
-                    for name in FIELDS:
+                    for name in EXTRACTED_FIELDS:
                         setattr(article, name, getattr(result, name))
                     article.updated_at = datetime.now(timezone.utc)
                 if changed:

@@ -37,7 +37,7 @@ from urllib.parse import urljoin
 
 from contextlib import contextmanager
 
-from sqlalchemy import and_, delete, func, or_, select, text, update
+from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
@@ -57,6 +57,9 @@ from storage.models import (
     Story,
 )
 
+#: article columns that extraction fills (stored, re-extracted, replaced by edits)
+EXTRACTED_FIELDS = ("title", "text", "author", "published", "published_at", "modified", "date_source", "language",
+                    "language_confidence", "description", "sitename")
 RUN_SOURCE_COUNTERS = ("pages_fetched", "pages_not_modified", "articles_new", "articles_alias", "not_articles",
                        "errors")
 #: advisory lock key serialising story assignment on PostgreSQL
@@ -87,9 +90,8 @@ def decompress(blob: bytes | None) -> bytes | None:
     return zlib.decompress(blob) if blob else None
 
 
-def _insert(bind, model):
-    """The dialect's INSERT (with ``ON CONFLICT``) for a session or a session factory."""
-    dialect = (bind.kw["bind"] if isinstance(bind, sessionmaker) else bind.get_bind()).dialect.name
+def _insert(session: Session, model):
+    dialect = session.get_bind().dialect.name
     if dialect == "postgresql":
         return postgresql.insert(model)
     if dialect == "sqlite":
@@ -206,16 +208,6 @@ class Repository:
             ).first()
             return (row.etag, row.last_modified) if row else (None, None)
 
-    def enqueue_discovery(self, source_id: int, url: str, role: str) -> None:
-        """Remember a discovered sitemap or listing page (a sitemap index's child, a
-        second-level listing), so later runs re-check it even when its parent answers 304."""
-        stmt = _insert(self.sessions, Page).values(
-            url_key=url_key(url), url=url, source_id=source_id, role=role, state="queued",
-            fetched_at=utcnow(), attempts=0,
-        )
-        with self.sessions.begin() as session:
-            session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
-
     def known_discovery(self, source_ids: list[int]) -> list[tuple[str, int, str]]:
         """Sitemaps and listing pages found in earlier runs: ``(url, source_id, role)``."""
         with self.sessions() as session:
@@ -225,8 +217,9 @@ class Repository:
                     Page.state.in_(("queued", "sitemap", "listing", "feed", "not_modified", "error")),
                 ).order_by(Page.id))]
 
-    def enqueue(self, source_id: int, urls: list[str]) -> None:
-        """Remember discovered article URLs before fetching them (state ``queued``).
+    def enqueue(self, source_id: int, urls: list[str], role: str = "article") -> None:
+        """Remember discovered URLs before fetching them (state ``queued``): articles, and
+        the child sitemaps and second-level listings that later runs re-check.
 
         A discovery page answers 304 on the next run, so a link seen once must not live
         only in memory: if this run dies, the next one resumes from these rows.
@@ -237,7 +230,7 @@ class Repository:
         with self.sessions.begin() as session:
             for url in urls:
                 stmt = _insert(session, Page).values(
-                    url_key=url_key(url), url=url, source_id=source_id, role="article",
+                    url_key=url_key(url), url=url, source_id=source_id, role=role,
                     state="queued", fetched_at=now, attempts=0,
                 )
                 session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
@@ -345,13 +338,9 @@ class Repository:
             else:
                 article = Article(
                     source_id=page.source_id, url_key=key, canonical_url=canonical, url=page.url,
-                    title=extracted.title, text=extracted.text, author=extracted.author,
-                    published=extracted.published, published_at=extracted.published_at,
-                    modified=extracted.modified, date_source=extracted.date_source,
-                    language=extracted.language, language_confidence=extracted.language_confidence,
-                    description=extracted.description, sitename=extracted.sitename,
                     content_hash=sha, extractor_version=extracted.extractor_version,
                     fetched_at=now, updated_at=now, run_id=run_id,
+                    **{name: getattr(extracted, name) for name in EXTRACTED_FIELDS},
                 )
                 session.add(article)
                 session.flush()
@@ -457,14 +446,11 @@ class Repository:
             article_id=article.id, revision=last + 1, title=article.title, text=article.text,
             content_hash=article.content_hash, fetched_at=article.updated_at, replaced_at=now, reason=reason,
         ))
-        for name in ("title", "text", "author", "published", "published_at", "modified", "date_source", "language",
-                     "language_confidence", "description", "sitename", "extractor_version"):
+        for name in (*EXTRACTED_FIELDS, "extractor_version"):
             setattr(article, name, getattr(extracted, name))
         article.content_hash = sha
         article.updated_at = now
-        story_id = article.story_id
         self._set_fingerprint(session, article, print_)
-        article.story_id = story_id
 
     def recent_articles(self, hours: float, source_ids: list[int]) -> list[tuple[str, int, str]]:
         """``(url, source_id, url_key)`` of articles first stored within ``hours``: the

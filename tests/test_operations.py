@@ -5,7 +5,6 @@ import os
 import sqlite3
 import subprocess
 import sys
-import time
 from datetime import datetime, timezone
 
 import pytest

@@ -10,10 +10,9 @@ one that marks its URL as done.
 """
 from __future__ import annotations
 
+from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
-
-from collections import Counter, defaultdict
 
 import charset_normalizer
 import scrapy
@@ -119,15 +118,23 @@ class NewsSpider(scrapy.Spider):
             page.content_type = _header(response, "Content-Type")
         return page
 
-    def _discovery_request(self, url: str, source: Source, role: str, callback, level: int = 0):
+    def _error(self, source_id: int) -> None:
+        self._count("errors")
+        self.source_counts[source_id]["errors"] += 1
+
+    def _validator_headers(self, url: str) -> dict[str, str]:
+        """Conditional-GET headers from the last good fetch of ``url``."""
         etag, modified = self.repo.validators(url)
         headers = {}
         if etag:
             headers["If-None-Match"] = etag
         if modified:
             headers["If-Modified-Since"] = modified
+        return headers
+
+    def _discovery_request(self, url: str, source: Source, role: str, callback, level: int = 0):
         return scrapy.Request(
-            fetch_url(url), callback=callback, errback=self.on_error, headers=headers,
+            fetch_url(url), callback=callback, errback=self.on_error, headers=self._validator_headers(url),
             priority=DISCOVERY_PRIORITY,
             meta={"tn_source": source.name, "tn_role": role, "tn_level": level, "handle_httpstatus_list": [304]},
         )
@@ -188,11 +195,7 @@ class NewsSpider(scrapy.Spider):
                     continue
                 self.scheduled.add(key)
                 request = self._article_request(url, by_id[source_id])
-                etag, modified = self.repo.validators(url)
-                if etag:
-                    request.headers["If-None-Match"] = etag
-                if modified:
-                    request.headers["If-Modified-Since"] = modified
+                request.headers.update(self._validator_headers(url))
                 request.meta.update(tn_refetch=True, handle_httpstatus_list=[304])
                 self._count("refetched")
                 yield request
@@ -285,7 +288,7 @@ class NewsSpider(scrapy.Spider):
             for entry in doc.entries:
                 url = response_url_join(response.url, entry.url)
                 if source.allows(url) and not self._too_old(source, entry.modified_at):
-                    self.repo.enqueue_discovery(self.source_ids[source.name], fetch_url(url), "sitemap")
+                    self.repo.enqueue(self.source_ids[source.name], [fetch_url(url)], role="sitemap")
                     yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
         else:
             fresh = [e for e in doc.entries if not self._too_old(source, e.published_at, e.modified_at)]
@@ -314,7 +317,7 @@ class NewsSpider(scrapy.Spider):
             elif level + 1 < source.depth and url_key(url) not in self.scheduled:
                 # not an article by the follow patterns, but a listing page one level down
                 self.scheduled.add(url_key(url))
-                self.repo.enqueue_discovery(self.source_ids[source.name], url, "listing")
+                self.repo.enqueue(self.source_ids[source.name], [url], role="listing")
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=level + 1)
         yield from self._article_requests(articles, source, level + 1)
 
@@ -367,25 +370,21 @@ class NewsSpider(scrapy.Spider):
         source = self.sources[request.meta["tn_source"]]
         role = request.meta.get("tn_role", "article")
         message = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        lowered = message.lower()
+        if "larger than" in lowered or "max size" in lowered or "maxsize" in lowered:
+            # over DOWNLOAD_MAXSIZE, compressed or not: final, it will not fit next time either
+            self._count("too_large")
+            yield PageItem(self._page(None, request, source, role, "skipped", error=message))
+            return
         if failure.check(IgnoreRequest) and not failure.check(HttpError):
-            lowered = message.lower()
             if "robots.txt" in lowered:
                 # not fetched; not final either (robots.txt may change): rediscovery retries it
                 self._count("robots_blocked")
                 yield PageItem(self._page(None, request, source, role, "blocked", error="forbidden by robots.txt"))
                 return
-            if "larger than" in lowered or "max size" in lowered or "maxsize" in lowered:
-                self._count("too_large")
-                yield PageItem(self._page(None, request, source, role, "skipped", error=message))
-                return
             # redirect loops and overlong chains: retried on later runs, a bounded number of times
-            self._count("errors")
-            self.source_counts[self.source_ids[source.name]]["errors"] += 1
+            self._error(self.source_ids[source.name])
             yield PageItem(self._page(None, request, source, role, "error", error=message))
-            return
-        if "larger than download max size" in message or "DownloadCancelled" in message and "max size" in message:
-            self._count("too_large")
-            yield PageItem(self._page(None, request, source, role, "skipped", error=message))
             return
         response = failure.value.response if failure.check(HttpError) else None
         if response is not None:
@@ -396,8 +395,7 @@ class NewsSpider(scrapy.Spider):
         else:
             page = self._page(None, request, source, role, "error", error=message)
         if page.state == "error":
-            self._count("errors")
-            self.source_counts[page.source_id]["errors"] += 1
+            self._error(page.source_id)
             self.logger.warning("failed %s: %s", request.url, page.error)
         else:
             self._count("gone")
