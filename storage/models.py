@@ -14,17 +14,28 @@
 * ``article_bands`` — the LSH bands of each article's MinHash fingerprint, indexed, so
   near-copy candidates are found by SQL lookups (see ``storage/fingerprint.py``).
 * ``article_revisions`` — earlier texts of articles that changed after publication.
+* ``clubs`` / ``club_aliases`` — the club gazetteer (openfootball, CC0, plus our
+  Cyrillic, exonym and nickname aliases), loaded by ``transfernews analyze`` and crawls.
+* ``people`` / ``person_aliases`` — people named in events, one row per person whatever
+  the script or spelling («Каррера» and "Carrera" are one person).
+* ``events`` — one row per fact (a transfer, loan, appointment, dismissal…), merged
+  across outlets and languages; a rumour that came true points at the official event.
+* ``event_mentions`` — each article's statement of an event: the evidence sentence with
+  character offsets into ``articles.text``, and the fields as that article gives them.
 
 Text columns are unbounded ``Text``; titles are not unique (empty titles collide).
 Migrations in ``migrations/`` must be kept in step with this module; a test checks it.
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 from sqlalchemy import (
     JSON,
     BigInteger,
+    Boolean,
+    Date,
+    Float,
     SmallInteger,
     DateTime,
     ForeignKey,
@@ -187,6 +198,12 @@ class Article(Base):
     fetched_at: Mapped[datetime] = mapped_column(UTCDateTime(), index=True)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     run_id: Mapped[int | None] = mapped_column(ForeignKey("crawl_runs.id"))
+    #: transfer/appointment news or other football news (None: not analysed yet)
+    is_transfer_news: Mapped[bool | None] = mapped_column(Boolean, index=True)
+    #: the relevance score behind ``is_transfer_news`` (0..1)
+    relevance: Mapped[float | None] = mapped_column(Float)
+    #: version of the event analyser that last read this article
+    analyzer_version: Mapped[str | None] = mapped_column(String(20))
 
     source: Mapped[SourceRow] = relationship()
     urls: Mapped[list["ArticleUrl"]] = relationship(back_populates="article")
@@ -265,3 +282,137 @@ class FeedEntry(Base):
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
 
     __table_args__ = (UniqueConstraint("feed_url", "guid"),)
+
+
+class Club(Base):
+    """A club, by its canonical (English-usage) name."""
+
+    __tablename__ = "clubs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: stable identifier from the gazetteer, e.g. ``ru:spartak-moscow``
+    key: Mapped[str] = mapped_column(String(120), unique=True)
+    name: Mapped[str] = mapped_column(Text)
+    country: Mapped[str | None] = mapped_column(String(40))
+    city: Mapped[str | None] = mapped_column(Text)
+    founded: Mapped[int | None] = mapped_column(Integer)
+
+    aliases: Mapped[list["ClubAlias"]] = relationship(back_populates="club")
+
+
+class ClubAlias(Base):
+    """A name a club is written by: official names, short names, exonyms ("Spartak Mosca"),
+    other scripts («Спартак») and unambiguous nicknames ("bianconeri" is not one)."""
+
+    __tablename__ = "club_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    club_id: Mapped[int] = mapped_column(ForeignKey("clubs.id"), index=True)
+    alias: Mapped[str] = mapped_column(Text)
+    #: casefolded, accents removed: what lookups compare
+    norm: Mapped[str] = mapped_column(Text, index=True)
+    language: Mapped[str | None] = mapped_column(String(8))
+    #: name | exonym | nickname
+    kind: Mapped[str] = mapped_column(String(20), default="name")
+
+    club: Mapped[Club] = relationship(back_populates="aliases")
+
+    __table_args__ = (UniqueConstraint("club_id", "norm"),)
+
+
+class Person(Base):
+    """A player, coach or director, under the Latin-script name first seen for them."""
+
+    __tablename__ = "people"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(Text)
+    #: script- and spelling-independent key (transliterated, accents and doubled
+    #: letters folded): «Каррера» and "Carrera" share it
+    key: Mapped[str] = mapped_column(Text, index=True)
+    first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    aliases: Mapped[list["PersonAlias"]] = relationship(back_populates="person")
+
+
+class PersonAlias(Base):
+    __tablename__ = "person_aliases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    alias: Mapped[str] = mapped_column(Text)
+    norm: Mapped[str] = mapped_column(Text, index=True)
+
+    person: Mapped[Person] = relationship(back_populates="aliases")
+
+    __table_args__ = (UniqueConstraint("person_id", "norm"),)
+
+
+class Event(Base):
+    """One fact: who moved where, in which role, when — merged over every article that
+    reports it. Field values are the best supported by its mentions (official ones first)."""
+
+    __tablename__ = "events"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    #: transfer | loan | free_transfer | contract_extension | termination | appointment |
+    #: dismissal | resignation | rumour
+    type: Mapped[str] = mapped_column(String(30), index=True)
+    #: for rumours, the move rumoured
+    rumoured_type: Mapped[str | None] = mapped_column(String(30))
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id"), index=True)
+    #: player | head_coach | assistant_coach | caretaker | sporting_director | president | …
+    role: Mapped[str | None] = mapped_column(String(30))
+    club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"), index=True)
+    from_club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"), index=True)
+    event_date: Mapped[date | None] = mapped_column(Date, index=True)
+    contract_until: Mapped[date | None] = mapped_column(Date)
+    #: amount | free | undisclosed
+    fee_kind: Mapped[str | None] = mapped_column(String(12))
+    fee_amount: Mapped[int | None] = mapped_column(BigInteger)
+    fee_currency: Mapped[str | None] = mapped_column(String(3))
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: a rumour that came true: the official event it became
+    confirmed_by_id: Mapped[int | None] = mapped_column(ForeignKey("events.id"))
+    mention_count: Mapped[int] = mapped_column(Integer, default=0)
+    first_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_reported_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    person: Mapped[Person] = relationship()
+    club: Mapped[Club | None] = relationship(foreign_keys=[club_id])
+    from_club: Mapped[Club | None] = relationship(foreign_keys=[from_club_id])
+    mentions: Mapped[list["EventMention"]] = relationship(back_populates="event")
+
+
+class EventMention(Base):
+    """An article's statement of an event, with the sentence that says it."""
+
+    __tablename__ = "event_mentions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("events.id"), index=True)
+    article_id: Mapped[int] = mapped_column(ForeignKey("articles.id"), index=True)
+    type: Mapped[str] = mapped_column(String(30))
+    rumoured_type: Mapped[str | None] = mapped_column(String(30))
+    role: Mapped[str | None] = mapped_column(String(30))
+    #: the person as the article writes them («Массимо Каррера»)
+    person_text: Mapped[str | None] = mapped_column(Text)
+    club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"))
+    from_club_id: Mapped[int | None] = mapped_column(ForeignKey("clubs.id"))
+    event_date: Mapped[date | None] = mapped_column(Date)
+    contract_until: Mapped[date | None] = mapped_column(Date)
+    fee_kind: Mapped[str | None] = mapped_column(String(12))
+    fee_amount: Mapped[int | None] = mapped_column(BigInteger)
+    fee_currency: Mapped[str | None] = mapped_column(String(3))
+    official: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: the evidence sentence, and its offsets in ``articles.text`` (-1 when it is the title)
+    sentence: Mapped[str] = mapped_column(Text)
+    start: Mapped[int] = mapped_column(Integer)
+    end: Mapped[int] = mapped_column(Integer)
+    confidence: Mapped[float] = mapped_column(Float)
+    analyzer_version: Mapped[str] = mapped_column(String(20))
+
+    event: Mapped[Event] = relationship(back_populates="mentions")
+
+    __table_args__ = (UniqueConstraint("article_id", "event_id"),)
