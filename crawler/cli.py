@@ -25,6 +25,8 @@ import click
 from crawler.registry import RegistryError, load_registry, select
 from storage.db import DatabaseError, open_db, resolve_url, upgrade
 
+EVENT_TYPES = ("transfer", "loan", "free_transfer", "contract_extension", "termination", "appointment",
+               "dismissal", "resignation", "rumour")
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 3
@@ -174,9 +176,11 @@ def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file):
 @click.option("--until", metavar="DATE", help="Only articles first stored before DATE (ISO 8601).")
 @click.option("--source", metavar="NAME", help="Only articles of this source.")
 @click.option("--lang", "language", metavar="XX", help="Only articles in this language.")
+@click.option("--type", "event_type", type=click.Choice(EVENT_TYPES), help="Only articles reporting an event of this type.")
+@click.option("--club", metavar="NAME", help="Only articles reporting an event of this club (any alias or script).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True),
               help="Output file (default: stdout; required for parquet).")
-def export(db_url, fmt, since, until, source, language, output):
+def export(db_url, fmt, since, until, source, language, event_type, club, output):
     """Write the stored articles as JSON Lines, CSV or Parquet."""
     from storage.queries import EXPORT_FIELDS, iter_articles
 
@@ -191,7 +195,10 @@ def export(db_url, fmt, since, until, source, language, output):
         except ImportError:
             fail("Parquet export needs pyarrow: pip install 'transfernews[parquet]'", EXIT_CONFIG)
         with sessions() as session:
-            rows = list(iter_articles(session, since_dt, source, until=until_dt, language=language))
+            rows = list(iter_articles(session, since_dt, source, until=until_dt, language=language,
+                                     event_type=event_type, club=club))
+        for row in rows:
+            row["events"] = json.dumps(row["events"], ensure_ascii=False)
         table = pa.Table.from_pylist(rows, schema=_parquet_schema(pa)) if rows else _parquet_schema(pa).empty_table()
         pq.write_table(table, output)
         click.echo(f"{len(rows)} articles written to {output}", err=True)
@@ -203,9 +210,10 @@ def export(db_url, fmt, since, until, source, language, output):
         if writer:
             writer.writeheader()
         with sessions() as session:
-            for row in iter_articles(session, since_dt, source, until=until_dt, language=language):
+            for row in iter_articles(session, since_dt, source, until=until_dt, language=language,
+                                     event_type=event_type, club=club):
                 if writer:
-                    writer.writerow(row)
+                    writer.writerow(row | {"events": json.dumps(row["events"], ensure_ascii=False)})
                 else:
                     stream.write(json.dumps(row, ensure_ascii=False) + "\n")
                 count += 1
@@ -219,7 +227,8 @@ def export(db_url, fmt, since, until, source, language, output):
 def _parquet_schema(pa):
     from storage.queries import EXPORT_FIELDS
 
-    types = {"id": pa.int64(), "language_confidence": pa.float64(), "story_id": pa.int64(), "is_primary": pa.bool_()}
+    types = {"id": pa.int64(), "language_confidence": pa.float64(), "story_id": pa.int64(), "is_primary": pa.bool_(),
+             "is_transfer_news": pa.bool_()}
     return pa.schema([(name, types.get(name, pa.string())) for name in EXPORT_FIELDS])
 
 
@@ -274,6 +283,66 @@ def reextract(db_url, source, since):
                f"{f' ({fields})' if fields else ''}, {report.unchanged} unchanged, "
                f"{report.no_raw_html} without stored HTML, {report.no_longer_article} no longer look like articles "
                f"(kept as they were)")
+
+
+@main.command()
+@db_option
+@click.option("--since", metavar="DATE", help="Only articles published or stored at or after DATE.")
+@click.option("--all", "everything", is_flag=True, help="Re-read every article, not only unread ones.")
+def analyze(db_url, since, everything):
+    """Read stored articles for transfer and appointment events (new articles are read
+    during the crawl; this catches up after an upgrade of the analyser)."""
+    from storage.events import Analyzer
+
+    since_dt = _parse_date(since)
+    _engine, sessions = _open(db_url)
+    analyzer = Analyzer(sessions)
+    ids = analyzer.pending(since_dt, everything or since_dt is not None)
+    counts = analyzer.run(ids)
+    click.echo(f"{counts['articles']} articles analysed: {counts['transfer_news']} transfer news, "
+               f"{counts['mentions']} event mentions")
+
+
+@main.command("events")
+@db_option
+@click.option("--club", metavar="NAME", help="Events of this club, as destination or origin (any alias or script).")
+@click.option("--person", metavar="NAME", help="Events of this person (any spelling or script).")
+@click.option("--type", "type_", type=click.Choice(EVENT_TYPES), help="Only this type (rumours: the rumoured type too).")
+@click.option("--since", metavar="DATE", help="Only events on or after DATE.")
+@click.option("--limit", type=int, default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "jsonl", "csv"]), default="table", show_default=True)
+def list_events_command(db_url, club, person, type_, since, limit, fmt):
+    """Merged events: one row per fact, with how many outlets and languages reported it."""
+    from storage.event_queries import list_events
+
+    since_dt = _parse_date(since)
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        rows = list_events(session, club, person, type_, since_dt, limit)
+    if fmt == "jsonl":
+        for row in rows:
+            click.echo(json.dumps(row, ensure_ascii=False))
+        return
+    if fmt == "csv":
+        fields = [k for k in rows[0]] if rows else ["id"]
+        writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({k: (json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else v)
+                             for k, v in row.items()})
+        return
+    if not rows:
+        click.echo("no events")
+        return
+    for r in rows:
+        kind = f"rumour ({r['rumoured_type']})" if r["type"] == "rumour" else r["type"]
+        fee = r["fee"] if isinstance(r["fee"], str) else (f"{r['fee']['amount']:,} {r['fee']['currency']}" if r["fee"] else "")
+        move = f"{r['from_club']} → {r['club']}" if r["from_club"] else (r["club"] or "?")
+        click.echo(f"{r['date'] or '(rumour)':10}  {kind:22} {r['person']} ({r['role']}) {move}"
+                   f"{'  until ' + r['contract_until'] if r['contract_until'] else ''}{'  fee ' + fee if fee else ''}"
+                   f"  {'official' if r['official'] else 'unofficial'}  {r['mentions']} mentions, "
+                   f"{len(r['sources'])} sources [{', '.join(r['languages'])}]"
+                   f"{'  (+' + str(r['rumours_before']) + ' earlier rumour)' if r['rumours_before'] else ''}")
 
 
 @main.command("search")

@@ -7,6 +7,23 @@ class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
+        self.analyzer = None
+
+    def _analyzer(self, spider):
+        if self.analyzer is None:
+            from storage.events import Analyzer
+
+            self.analyzer = Analyzer(spider.repo.sessions)
+        return self.analyzer
+
+    def close_spider(self, spider=None):
+        """Read what a crash or an analyser upgrade left unread (the article was stored,
+        its events not yet): the next crawl completes it."""
+        spider = spider or self.crawler.spider
+        analyzer = self._analyzer(spider)
+        done = analyzer.run(analyzer.pending())
+        if done["articles"]:
+            spider.logger.info("analysed %d earlier articles", done["articles"])
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -21,6 +38,9 @@ class StorePipeline:
             if outcome in ("new", "alias"):
                 spider.source_counts[item.page.source_id][f"articles_{outcome}"] += 1
             spider.logger.info("%s article %d: %s", outcome, article_id, item.page.final_url or item.page.url)
+            if outcome in ("new", "updated", "edited"):
+                analysis = self._analyzer(spider).analyze(article_id)
+                self.stats.inc_value("transfernews/events_mentions", len(analysis.events))
         elif isinstance(item, PageItem):
             repo.record_page(item.page, run_id)
             if item.page.state == "not_article":

@@ -38,6 +38,7 @@ FIELDS: dict[str, tuple[type | tuple[type, ...], str]] = {
     "prune_xpath": (list, "a list of XPath expressions"),
     "body_xpath": (str, "an XPath expression"),
     "timezone": (str, "an IANA time zone such as 'Europe/Rome'"),
+    "club": (str, "the club whose official site this is, e.g. 'Spezia'"),
 }
 URL_LIST_FIELDS = ("feeds", "sitemaps", "pages")
 
@@ -63,6 +64,8 @@ class Source:
     body_xpath: str | None = None
     #: time zone of dates the site writes without an offset ("12 marzo 2024, 17:30")
     timezone: str | None = None
+    #: for ``kind: club``: the club that publishes (its communiqués are official)
+    club: str | None = None
     _follow_re: tuple[re.Pattern, ...] = field(default=(), repr=False, compare=False)
 
     @property
@@ -182,6 +185,7 @@ def parse_source(raw: Any, index: int, path: Path | str) -> Source:
         prune_xpath=tuple(prune),
         body_xpath=raw.get("body_xpath"),
         timezone=zone,
+        club=raw.get("club"),
         _follow_re=tuple(compiled),
         **values,
     )

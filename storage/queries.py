@@ -16,11 +16,41 @@ EXPORT_FIELDS = (
     "id", "url", "canonical_url", "source", "source_kind", "title", "text", "author", "published",
     "published_at", "modified", "date_source", "language", "language_confidence", "description",
     "sitename", "fetched_at", "content_hash", "extractor_version", "story_id", "is_primary",
+    "is_transfer_news", "events",
 )
 
 
 def iter_articles(session: Session, since: datetime | None = None, source: str | None = None,
-                  batch: int = 500, until: datetime | None = None, language: str | None = None) -> Iterator[dict]:
+                  batch: int = 500, until: datetime | None = None, language: str | None = None,
+                  event_type: str | None = None, club: str | None = None) -> Iterator[dict]:
+    """Articles as export rows (see :func:`_iter_rows`), each with ``is_transfer_news``
+    and its ``events`` (a list of ``{type, person, role, club, from_club, date,
+    contract_until, fee, official}``); ``event_type``/``club`` keep articles that
+    report such an event."""
+    from storage.event_queries import article_events, articles_with
+
+    keep = articles_with(session, event_type, club) if (event_type or club) else None
+    pending: list[dict] = []
+
+    def flush():
+        events = article_events(session, [r["id"] for r in pending])
+        for r in pending:
+            r["events"] = [{k: v for k, v in e.items() if k not in ("event_id", "evidence", "rumoured_type")}
+                           | ({"rumoured_type": e["rumoured_type"]} if e["rumoured_type"] else {})
+                           for e in events.get(r["id"], [])]
+            yield r
+        pending.clear()
+
+    for row in _iter_rows(session, since, source, batch, until, language):
+        if keep is not None and row["id"] not in keep:
+            continue
+        pending.append(row)
+        if len(pending) >= batch:
+            yield from flush()
+    yield from flush()
+
+
+def _iter_rows(session: Session, since, source, batch, until, language) -> Iterator[dict]:
     """Articles as export rows, oldest first; ``since`` filters on ``fetched_at``
     (the time the crawler first stored the article: what is new since the last export)."""
     query = (
@@ -60,6 +90,7 @@ def iter_articles(session: Session, since: datetime | None = None, source: str |
             "extractor_version": article.extractor_version,
             "story_id": article.story_id,
             "is_primary": article.story_id is not None and primary_id == article.id,
+            "is_transfer_news": article.is_transfer_news,
         }
 
 

@@ -1,0 +1,482 @@
+"""Reading an article for events: who moved where, in which role, when, official or
+rumour, with the sentence that says it.
+
+The analyser is rule-based and per sentence, with the article as context:
+
+1. clubs (gazetteer), people (capitalised runs grouped across spellings), roles;
+2. each sentence with a trigger ("appointed", "esonerato", «назначен», "verlängert")
+   and no background marker gives candidate mentions; the person is the name nearest
+   the trigger, else the article's main person (the one in the title); the club is the
+   club in the sentence that is not a club left or a former club, else the article's
+   main club (or the club that publishes a communiqué);
+3. the type comes from trigger + role + modifiers ("on loan", "a costo zero", "by mutual
+   consent"); rumour wording without completion wording makes it a rumour;
+4. mentions of the same person and move in one article collapse into one, keeping the
+   clearest sentence.
+
+Every rule is in the open, every decision traceable to the words in the lexicon; the
+figures on labelled articles are in ``docs/events.md``.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from crawler.understanding.clubs import ClubMention, gazetteer
+from crawler.understanding.fields import Fee, contract_until, event_date, fees
+from crawler.understanding.lexicon import AGENT, LEXICA, NEGATED, NEW_POST, NOT_TRIGGER, POSSESSIVE, Lexicon
+from crawler.understanding.people import PersonCluster, cluster_people, find_names
+from crawler.understanding.text import Span, fold, sentences
+
+ANALYZER_VERSION = "ev1"
+
+COACH_ROLES = {"head_coach", "caretaker", "assistant_coach", "sporting_director", "technical_director",
+               "president", "goalkeeping_coach"}
+MOVE_TYPES = {"transfer", "loan", "free_transfer"}
+#: types that end a tenure; their "club" is the club left
+LEAVE_TYPES = {"dismissal", "resignation", "termination"}
+
+
+@dataclass
+class Mention:
+    type: str
+    rumoured_type: str | None
+    person: str
+    person_key: str
+    person_text: str
+    role: str
+    club: str | None          # gazetteer key
+    from_club: str | None
+    date: date | None
+    contract_until: date | None
+    fee: Fee | None
+    official: bool
+    sentence: str
+    start: int                # offsets in the text; -1 for the title
+    end: int
+    confidence: float
+    label: str = ""
+
+    @property
+    def family(self) -> str:
+        return self.rumoured_type or self.type
+
+    def as_dict(self) -> dict:
+        g = gazetteer()
+        return {
+            "type": self.type, "rumoured_type": self.rumoured_type, "person": self.person, "role": self.role,
+            "club": g.name(self.club) if self.club else None,
+            "from_club": g.name(self.from_club) if self.from_club else None,
+            "date": self.date.isoformat() if self.date else None,
+            "contract_until": self.contract_until.isoformat() if self.contract_until else None,
+            "fee": self.fee.as_json() if self.fee else None, "official": self.official,
+            "evidence": self.sentence,
+        }
+
+
+@dataclass
+class Analysis:
+    is_transfer_news: bool
+    relevance: float
+    events: list[Mention] = field(default_factory=list)
+
+
+@dataclass
+class _Sentence:
+    span: Span
+    is_title: bool
+    clubs: list[ClubMention]
+    names: list = field(default_factory=list)
+
+
+def _published_day(published) -> date | None:
+    if published is None:
+        return None
+    if isinstance(published, datetime):
+        return published.date()
+    if isinstance(published, date):
+        return published
+    try:
+        return datetime.fromisoformat(str(published).replace("Z", "+00:00")).date()
+    except ValueError:
+        m = re.match(r"(\d{4})-(\d{2})-(\d{2})", str(published))
+        return date(int(m[1]), int(m[2]), int(m[3])) if m else None
+
+
+def _nearest(items, pos: int, key=lambda x: (x.start, x.end)):
+    best, dist = None, None
+    for it in items:
+        s, e = key(it)
+        d = 0 if s <= pos < e else min(abs(pos - s), abs(pos - e))
+        if dist is None or d < dist:
+            best, dist = it, d
+    return best
+
+
+def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int) -> str | None:
+    found = []
+    for role, pat in lex.roles:
+        for m in pat.finditer(folded, start, end):
+            if re.search(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$", folded[max(start, m.start() - 12):m.start()]):
+                continue
+            found.append((abs(m.start() - pos), list(dict(lex.roles)).index(role), role))
+    if not found:
+        return None
+    return min(found)[2]
+
+
+def _cue(pat, folded: str, at: int, window: int = 45) -> bool:
+    return bool(pat.search(folded[max(0, at - window):at]))
+
+
+def analyze(text: str, title: str | None = None, language: str | None = None, published=None,
+            source_kind: str | None = None, source_club: str | None = None) -> Analysis:
+    """Events stated in an article. ``source_club`` is the club whose official site
+    published it (a name or gazetteer key), when known."""
+    lang = (language or "").split("-")[0].lower()
+    lex = LEXICA.get(lang)
+    if lex is None or not text:
+        return Analysis(False, 0.0)
+    g = gazetteer()
+    title = title or ""
+    pub = _published_day(published)
+    home = None
+    if source_club:
+        home = source_club if source_club in g.clubs else g.lookup(source_club)
+        if home is None:
+            named_in = g.find(source_club)
+            home = named_in[0].key if named_in else None
+    full = title + "\n" + text            # the title first; offsets shifted back below
+    shift = len(title) + 1
+    folded = fold(full)
+
+    clubs = g.find(full)
+    named = {c.key for c in clubs} | ({home} if home else set())
+    clubs += g.find_nicknames(full, named)
+    clubs.sort(key=lambda c: c.start)
+    blocked = [(c.start, c.end) for c in clubs]
+
+    sents: list[_Sentence] = []
+    if title.strip():
+        sents.append(_Sentence(Span(0, len(title), title), True, []))
+    for s in sentences(text):
+        sents.append(_Sentence(Span(s.start + shift, s.end + shift, s.text), False, []))
+    for s in sents:
+        s.clubs = [c for c in clubs if s.span.start <= c.start < s.span.end]
+        s.names = find_names(full, s.span.start, s.span.end, blocked, lang)
+    title_names = [n for s in sents if s.is_title for n in s.names]
+    body_names = [n for s in sents if not s.is_title for n in s.names]
+    people, by_mention = cluster_people(body_names, title_names)
+    for s in sents:
+        s.names = [n for n in s.names if id(n) in by_mention]
+
+    # the article's main person and club
+    focus_person: PersonCluster | None = None
+    for s in sents:
+        if s.names:
+            focus_person = by_mention[id(s.names[0])]
+            break
+    focus_club = home
+    if focus_club is None:
+        for s in sents:
+            direct = [c for c in s.clubs if not _cue(lex.prev_cue, folded, c.start)]
+            if direct:
+                focus_club = direct[0].key
+                break
+    article_until = None
+    for s in sents:
+        article_until = contract_until(folded, s.span.start, s.span.end, lex)
+        if article_until:
+            break
+    article_fee = None
+    for s in sents:
+        found = fees(full, folded, s.span.start, s.span.end, lex)
+        if found:
+            article_fee = found[0][1]
+            break
+    article_free = any(lex.free.search(folded, s.span.start, s.span.end) for s in sents)
+    article_official = source_kind == "club" or bool(title and lex.official.search(folded, 0, len(title)))
+    article_rumour = bool(title and lex.rumour.search(folded, 0, len(title)) and not lex.complete.search(folded, 0, len(title)))
+
+    mentions: list[Mention] = []
+    trigger_hits = 0
+    for s in sents:
+        a, b = s.span.start, s.span.end
+        hits = []
+        dead = [(m.start(), m.end()) for m in NOT_TRIGGER.finditer(folded, a, b)]
+        negated = bool(NEGATED.search(folded, a, b))
+        for label, pat in lex.triggers:
+            for m in pat.finditer(folded, a, b):
+                if any(x <= m.start() < y for x, y in dead):
+                    continue
+                if negated and label in ("appoint", "succeed"):
+                    continue
+                hits.append((m.start(), m.end(), label))
+        if not hits:
+            continue
+        trigger_hits += 1
+        hits.sort()
+        # a word can trigger two labels ("аренд" and "переход"): keep the most specific
+        labels = {h[2] for h in hits}
+        if _is_background(lex, folded, a, b, pub):
+            continue
+        rumour = bool(lex.rumour.search(folded, a, b)) and not lex.complete.search(folded, a, b)
+        rumour = rumour or (s.is_title and "?" in s.span.text)
+        rumour = rumour or (article_rumour and not lex.complete.search(folded, a, b) and not lex.official.search(folded, a, b))
+        official_words = bool(lex.official.search(folded, a, b))
+        free = bool(lex.free.search(folded, a, b))
+        mutual = bool(lex.mutual.search(folded, a, b))
+        undisclosed = bool(lex.undisclosed.search(folded, a, b))
+        used_people: set[int] = set()
+        for start, end, label in hits:
+            if label == "join" and ({"extend", "loan", "terminate", "dismiss", "resign"} & labels):
+                continue
+            if label == "appoint" and ({"dismiss", "resign"} & labels) and not s.names:
+                continue
+            pos = start
+            # person
+            names = [n for n in s.names if id(by_mention[id(n)]) not in used_people] or s.names
+            if not s.names and NEW_POST.search(folded, a, b) and label in ("appoint", "succeed", "join"):
+                continue  # "the new coach will be named soon"
+            if label in ("appoint", "succeed"):
+                # the person chosen, not the one who chose ("elegido por X")
+                chosen = [n for n in names if not AGENT.search(folded[max(a, n.start - 14):n.start])]
+                if label == "succeed" and not chosen and names:
+                    continue
+                names = chosen or names
+            if label == "succeed":
+                # "X succeeds Y" / "Nachfolge von Y": Y, right after the word, is the predecessor
+                names = [n for n in names if not (0 <= n.start - end <= 12)]
+                before = [n for n in names if n.end <= start and not POSSESSIVE.search(folded[max(a, n.start - 6):n.start])]
+                name = before[-1] if before else None
+                if name is None and names and not all(n.end <= start for n in names):
+                    name = _nearest([n for n in names if n.start >= end], pos)
+                if name is None and focus_person is None:
+                    continue
+            else:
+                name = _nearest(names, pos)
+            cluster = by_mention[id(name)] if name else focus_person
+            if cluster is None:
+                continue
+            person_text = name.text if name else cluster.name
+            role = _role_at(lex, folded, a, b, pos)
+            if role is None:
+                role = _article_role(lex, folded, cluster, sents) or (
+                    "player" if label in ("join", "loan", "extend", "terminate") else "head_coach")
+            etype = _type(label, role, free, mutual, bool(lex.triggers and re.search(r"loan|pret|prestito|аренд|cesion|cedid|emprestimo|leih", folded[a:b])))
+            if etype is None:
+                continue
+            if etype == "appointment" and role == "player":
+                role = "head_coach"
+            if etype in MOVE_TYPES and role in COACH_ROLES:
+                etype = "appointment"
+            # clubs
+            here = _current_clubs(lex, folded, s.clubs)
+            from_club = None
+            to_club = None
+            if etype in MOVE_TYPES:
+                leaving = [c for c in here if _cue(lex.from_cue, folded, c.start)]
+                joining = [c for c in here if c not in leaving]
+                if leaving:
+                    from_club = leaving[0].key
+                elif len({c.key for c in here}) >= 2 and home and home in {c.key for c in here} and _outgoing(folded, a, b):
+                    from_club = home
+                to_candidates = [c for c in joining if c.key != from_club]
+                cued = [c for c in to_candidates if _cue(lex.to_cue, folded, c.start, 12)]
+                # the club that signs is the sentence's subject (first named) unless a
+                # "to"-word marks another
+                to_club = (cued[0] if cued and not (to_candidates and to_candidates[0].start < a + 40 and not cued[0] is to_candidates[0] and _subject_first(lang))
+                           else to_candidates[0]).key if to_candidates else None
+                if to_club is None:
+                    to_club = focus_club if focus_club != from_club else None
+                if from_club is None:
+                    others = [c for c in here if c.key != to_club]
+                    if others:
+                        from_club = others[0].key
+                if from_club is None:
+                    from_club = _article_from(lex, folded, sents, to_club)
+            else:
+                cands = [c for c in here if not _cue(lex.from_cue, folded, c.start)]
+                to_club = cands[0].key if cands else focus_club
+            if to_club is None:
+                continue
+            is_rumour = rumour
+            day = None if is_rumour else event_date(folded, a, b, lex, pub)
+            until = contract_until(folded, a, b, lex)
+            if until is None and not is_rumour and etype in ("appointment", "transfer", "free_transfer", "contract_extension") \
+                    and cluster is focus_person:
+                until = article_until
+            if is_rumour or etype in LEAVE_TYPES:
+                until = None if etype in LEAVE_TYPES else until
+            if etype == "transfer" and cluster is focus_person and article_free and not sentence_fee_any(full, folded, a, b, lex):
+                etype = "free_transfer"
+            fee = None
+            sentence_fees = fees(full, folded, a, b, lex)
+            if etype == "free_transfer" and free:
+                fee = Fee("free")
+            elif sentence_fees and etype in MOVE_TYPES | {"appointment"}:
+                fee = sentence_fees[0][1]
+            elif undisclosed and etype in MOVE_TYPES:
+                fee = Fee("undisclosed")
+            elif etype in MOVE_TYPES | {"appointment"} and cluster is focus_person and article_fee:
+                fee = article_fee
+            elif etype == "free_transfer":
+                fee = Fee("free")
+            official = not is_rumour and (source_kind == "club" or official_words or
+                                          (article_official and cluster is focus_person))
+            conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(_role_at(lex, folded, a, b, pos)) + 0.1 * (not s.is_title)
+            if s.is_title:
+                start_, end_ = -1, -1
+            else:
+                start_, end_ = a - shift, b - shift
+            mentions.append(Mention(
+                type="rumour" if is_rumour else etype, rumoured_type=etype if is_rumour else None,
+                person=cluster.name, person_key=cluster.key, person_text=person_text, role=role,
+                club=to_club, from_club=from_club if etype in MOVE_TYPES else None, date=day,
+                contract_until=until, fee=fee, official=official, sentence=s.span.text, start=start_, end=end_,
+                confidence=round(min(conf, 1.0), 2), label=label))
+            used_people.add(id(cluster))
+    events = _collapse(mentions)
+    relevance = 1.0 if events else min(0.49, 0.1 * trigger_hits)
+    return Analysis(bool(events), relevance, events)
+
+
+def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[ClubMention]:
+    """Clubs of the sentence minus former clubs ("ex allenatore di Spartak Mosca e AEK
+    Atene": both are former)."""
+    out, prev_end = [], None
+    for c in clubs:
+        former = _cue(lex.prev_cue, folded, c.start)
+        if not former and prev_end is not None and re.fullmatch(r"[\s,«»\"]*(?:e|and|и|y|und|et|ou|o)?[\s«»\"]*(?:del|della|dello|dell|di|de|du|do|da|des)?[\s'«»\"]*",
+                                                                 folded[prev_end:c.start]):
+            former = True
+        prev_end = c.end if former else None
+        if not former:
+            out.append(c)
+    return out
+
+
+def sentence_fee_any(full, folded, a, b, lex) -> bool:
+    return bool(fees(full, folded, a, b, lex)) or bool(lex.undisclosed.search(folded, a, b))
+
+
+def _subject_first(lang: str) -> bool:
+    return True
+
+
+_YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
+
+
+def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) -> bool:
+    """A sentence about the past: background wording, or a year before publication
+    with no sign that the sentence reports today's news."""
+    fresh = lex.today.search(folded, a, b) or lex.complete.search(folded, a, b) or lex.official.search(folded, a, b)
+    if lex.background.search(folded, a, b) and not fresh:
+        return True
+    if pub is not None and not fresh:
+        for m in _YEAR.finditer(folded, a, b):
+            if int(m.group(1)) < pub.year and not lex.until.search(folded[max(a, m.start() - 25):m.start()]):
+                return True
+    return False
+
+
+def _type(label: str, role: str, free: bool, mutual: bool, loan_word: bool) -> str | None:
+    coach = role in COACH_ROLES
+    if label == "succeed":
+        return "appointment" if coach else None
+    if label == "appoint":
+        return "appointment"
+    if label == "join":
+        if coach:
+            return "appointment"
+        if loan_word:
+            return "loan"
+        return "free_transfer" if free else "transfer"
+    if label == "loan":
+        return None if coach else "loan"
+    if label == "extend":
+        return "contract_extension"
+    if label == "terminate":
+        return "termination" if (mutual or not coach) else "dismissal"
+    if label == "dismiss":
+        return "dismissal"
+    if label == "resign":
+        return "resignation"
+    return None
+
+
+_OUT = re.compile(r"cession|cedut|ceduto|transferencia|traspaso|pret de|prestito di|продал|transfert de|verkauf|sold|cedido")
+
+
+def _outgoing(folded: str, a: int, b: int) -> bool:
+    return bool(_OUT.search(folded, a, b))
+
+
+def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> str | None:
+    """The role word nearest any mention of this person in the article."""
+    best = None
+    for m in cluster.mentions:
+        for role, pat in lex.roles:
+            for r in pat.finditer(folded, max(0, m.start - 60), m.end + 60):
+                if re.search(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$", folded[max(0, r.start() - 12):r.start()]):
+                    continue
+                d = min(abs(r.start() - m.start), abs(r.end() - m.end))
+                if best is None or d < best[0]:
+                    best = (d, role)
+    return best[1] if best else None
+
+
+def _article_from(lex: Lexicon, folded: str, sents, to_club: str | None) -> str | None:
+    for s in sents:
+        for c in s.clubs:
+            if c.key != to_club and _cue(lex.from_cue, folded, c.start):
+                return c.key
+    return None
+
+
+def _collapse(mentions: list[Mention]) -> list[Mention]:
+    """One mention per (person, move, club) in an article, from its clearest sentence;
+    a stated move hides the same move rumoured in the same article; a contract signed by
+    someone whose contract is extended is that extension."""
+    extended = {m.person_key for m in mentions if m.type == "contract_extension"}
+    appointed = {m.person_key for m in mentions if m.family == "appointment" and m.label != "join"}
+    mentions = [m for m in mentions if not (m.label == "join" and (m.person_key in extended or
+                                                                   m.person_key in appointed and m.family in MOVE_TYPES))]
+    best: dict[tuple, Mention] = {}
+    order: list[tuple] = []
+    for m in mentions:
+        key = (m.person_key, _family(m.family), m.club)
+        cur = best.get(key)
+        if cur is None:
+            best[key] = m
+            order.append(key)
+            continue
+        better = _rank(m) > _rank(cur)
+        keep, other = (m, cur) if better else (cur, m)
+        # fields one sentence lacks, another may give
+        for f in ("from_club", "contract_until", "fee"):
+            if getattr(keep, f) is None and getattr(other, f) is not None:
+                setattr(keep, f, getattr(other, f))
+        if keep.type != "rumour" and keep.date is None:
+            keep.date = other.date
+        keep.official = keep.official or (other.official and other.type != "rumour" and keep.type != "rumour")
+        best[key] = keep
+    out = [best[k] for k in order]
+    stated = {(m.person_key, _family(m.family)) for m in out if m.type != "rumour"}
+    out = [m for m in out if m.type != "rumour" or (m.person_key, _family(m.family)) not in stated]
+    # one person, one move family: keep the most confident club
+    final: dict[tuple, Mention] = {}
+    for m in out:
+        k = (m.person_key, _family(m.family), m.type == "rumour")
+        if k not in final or m.confidence > final[k].confidence:
+            final[k] = m
+    return [m for m in out if final.get((m.person_key, _family(m.family), m.type == "rumour")) is m]
+
+
+def _family(t: str) -> str:
+    return {"transfer": "move", "loan": "move", "free_transfer": "move"}.get(t, t)
+
+
+def _rank(m: Mention) -> tuple:
+    return (m.type != "rumour", m.start >= 0, m.confidence, -m.start)

@@ -1,0 +1,222 @@
+"""Spotting people in a text and telling which mentions are the same person.
+
+A name is a run of capitalised words ("Kees van Wonderen", «Деяна Станковича») that are
+not function words (jusText's stoplists for the seven languages), titles, clubs, months
+or role nouns. Runs of two or more words are names; a single word is a name when it is
+the surname or first name of a fuller name in the same article ("Carrera" after
+"Massimo Carrera"), or a mononym the article keeps using in the title and the text
+("Isco"). Mentions are grouped by :func:`crawler.understanding.text.token_key`, which
+folds scripts and Russian case endings, so «Станковича» and "Stanković" meet.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from crawler.understanding.lexicon import TITLES
+from crawler.understanding.text import Span, fold, is_cyrillic, person_key, token_key, transliterate, words
+
+PARTICLES = {"van", "de", "da", "dos", "das", "di", "del", "della", "von", "der", "den", "ten", "ter", "le", "la",
+             "el", "bin", "ben", "du", "y", "e", "do", "mac", "st"}
+
+_EXTRA_STOP = {
+    # months, weekdays and frequent capitalised nouns of football news in the seven languages
+    "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
+    "novembre", "dicembre", "january", "february", "march", "april", "may", "june", "july", "august",
+    "september", "october", "november", "december", "enero", "febrero", "abril", "mayo", "junio", "julio",
+    "septiembre", "octubre", "noviembre", "diciembre", "januar", "februar", "marz", "juni", "juli", "oktober",
+    "dezember", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "octobre", "janeiro",
+    "fevereiro", "marco", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunedi", "martedi",
+    "mercoledi", "giovedi", "venerdi", "sabato", "domenica", "lunes", "martes", "miercoles", "jueves", "viernes",
+    "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi",
+    "mercredi", "jeudi", "vendredi", "samedi", "dimanche", "segunda-feira", "terca-feira", "quarta-feira",
+    "quinta-feira", "sexta-feira", "serie", "premier", "league", "liga", "bundesliga", "eredivisie", "ligue",
+    "champions", "europa", "conference", "coppa", "copa", "cup", "pokal", "coupe", "taca", "supercoppa",
+    "supercopa", "primeira", "segunda", "primera", "laliga", "calcio", "football", "club", "fc", "sad", "spa",
+    "s.p.a", "sportiva", "societa", "stadio", "stadium", "stade", "estadio", "village", "press", "media",
+    "head", "coach", "manager", "sporting", "director", "first-team", "team", "board", "men", "women",
+    "trainer", "cheftrainer", "sportdirektor", "u23-trainer", "u23-coach", "lizenzspielermannschaft",
+    "mannschaft", "verein", "klub", "medienberichten", "informationen", "zeitung", "nachfolge", "favorit",
+    "trainersuche", "traineramt", "vertrag", "saison", "sommer", "winter", "flugelspieler", "stürmer",
+    "mittelfeldspieler", "profi", "niederlander", "belgier", "kanadier", "italiener", "spanier", "portugiese",
+    "schalke", "sampdoria", "mundo", "bola", "bancada", "verde", "dragoes", "campo", "sad", "equipa",
+    "futebol", "sport", "lisboa", "benfica", "nazionale", "picchio", "prima", "squadra", "club", "mister",
+    "sig", "comunicato", "ufficiale", "benvenuto", "adesso", "ufficiale", "c'est", "officiel", "breaking",
+    "exclusive", "official", "oficial", "offiziell", "официально", "италия", "россия", "рпл", "фк", "сми",
+    "серии", "серия", "лиги", "лига", "премьер-лиги", "кубка", "кубок", "англии", "италии", "испании",
+    "германии", "франции", "португалии", "нидерландов", "россии", "европы", "мира", "чемпионата",
+    "italia", "italy", "inghilterra", "england", "portugal", "spagna", "spain", "espana", "germany",
+    "deutschland", "germania", "francia", "france", "frankreich", "brasil", "brazil", "brasile", "canada",
+    "argentina", "allemagne", "alemania", "alemanha", "russia", "rusia", "russland", "russie", "holanda",
+    "olanda", "netherlands", "niederlande", "pays-bas", "belgio", "belgium", "belgique", "turchia", "turkey",
+    "roma", "milano", "torino", "londra", "london", "londres", "madrid", "paris", "parigi", "berlino",
+    "berlin", "mosca", "moscow", "moscou", "moskau", "москва", "москвы", "gelsenkirchen", "lione",
+    "leggi", "anche", "articoli", "correlati", "читайте", "также", "read", "more", "also", "lesen",
+    "sie", "auch", "lire", "aussi", "leia", "lea", "mas", "también",
+}
+
+
+@lru_cache(maxsize=8)
+def _stoplist() -> frozenset[str]:
+    import justext
+
+    words_ = set(_EXTRA_STOP)
+    for lang in ("Italian", "Russian", "English", "Spanish", "German", "French", "Portuguese"):
+        words_ |= {fold(w) for w in justext.get_stoplist(lang)}
+    return frozenset(words_ - PARTICLES)
+
+
+@dataclass
+class NameMention:
+    start: int
+    end: int
+    text: str
+    tokens: list[str]
+    strong: bool  # two or more words
+
+
+_DE_NOUN = re.compile(r"(?:ung|ungen|heit|keit|schaft|ion|tat|ismus|trainer|spieler|meister|berichten|zeitung|verein|er)$")
+_STADIUM = {"stamford", "bridge", "villamarin", "pizjuan", "feld", "trafford", "anfield", "bernabeu", "allianz",
+            "arena", "velodrome", "continassa", "village", "meazza", "olimpico", "maracana", "camp", "nou", "parc",
+            "princes", "dragao", "luz", "alvalade", "westfalenstadion", "signal", "iduna"}
+
+
+_STADIUM_CUE = re.compile(r"(?:stadio|stadium|estadio|stade|stadion|estadio|стадион\w*|arena) (?:\w+ )?$")
+
+
+def _is_name_word(tok: str, initial: bool = False, lang: str = "") -> bool:
+    """Could ``tok`` be part of a name? jusText's stoplists are word-frequency lists
+    that hold first names too ("Marco", "Pierre"), so they only judge a sentence's first
+    word, and every word in German, where all nouns are capitalised."""
+    if not tok[0].isupper() or any(c.isdigit() for c in tok):
+        return False
+    if len(tok) > 1 and tok.isupper():
+        return False  # acronyms: FC, SAD, LOSC, ЦСКА
+    f = fold(tok)
+    if f in _EXTRA_STOP or f.rstrip(".") in TITLES or any(p in _STADIUM for p in f.split("-")):
+        return False
+    if lang == "de" and (_DE_NOUN.search(f) and len(f) > 7):
+        return False
+    if (initial or lang == "de") and f in _stoplist():
+        return False
+    return True
+
+
+def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], lang: str = "") -> list[NameMention]:
+    """Candidate person names in ``text[start:end]``, skipping the ``blocked`` spans
+    (clubs)."""
+    toks = words(text, start, end)
+    out: list[NameMention] = []
+    run: list[Span] = []
+
+    def is_blocked(t: Span) -> bool:
+        return any(a < t.end and t.start < b for a, b in blocked)
+
+    def flush():
+        nonlocal run
+        while run and fold(run[-1].text) in PARTICLES:
+            run.pop()
+        # German role nouns and demonyms glued before a name: "Niederländer Kees van Wonderen"
+        while len(run) > 2 and run[0].text.endswith("er") and not is_cyrillic(run[0].text):
+            run.pop(0)
+        if run:
+            s, e = run[0].start, run[-1].end
+            out.append(NameMention(s, e, text[s:e], [t.text for t in run], strong=sum(
+                1 for t in run if fold(t.text) not in PARTICLES) >= 2))
+        run = []
+
+    for i, tok in enumerate(toks):
+        gap = text[run[-1].end:tok.start] if run else ""
+        if run and not re.fullmatch(r"[ \u00a0]+", gap):
+            flush()
+        if is_blocked(tok):
+            flush()
+            continue
+        before = text[toks[i - 1].end:tok.start] if i else text[start:tok.start]
+        if not run and _STADIUM_CUE.search(fold(text[max(start, tok.start - 20):tok.start])):
+            flush()
+            continue
+        initial = i == 0 or bool(re.search(r"[:«\"“(—–-]\s*$", before))
+        if _is_name_word(tok.text, initial and not (i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang)
+                                                     and not is_blocked(toks[i + 1])), lang):
+            run.append(tok)
+        elif run and fold(tok.text) in PARTICLES and i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang):
+            run.append(tok)
+        else:
+            flush()
+    flush()
+    return out
+
+
+@dataclass
+class PersonCluster:
+    """One person as an article names them."""
+
+    forms: list[str] = field(default_factory=list)
+    mentions: list[NameMention] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        """The fullest Latin-script form, else the fullest form transliterated from a
+        nominative-looking Cyrillic one (the shortest spelling of the longest name)."""
+        latin = [f for f in self.forms if not is_cyrillic(f) and len(f.split()) > 1] or \
+            [f for f in self.forms if not is_cyrillic(f)]
+        if latin:
+            return max(latin, key=lambda f: (len(f.split()), -self.forms.index(f)))
+        longest = max(len(f.split()) for f in self.forms)
+        full = min((f for f in self.forms if len(f.split()) == longest), key=len)
+        return transliterate(full)
+
+    @property
+    def key(self) -> str:
+        return person_key(self.name)
+
+
+def cluster_people(mentions: list[NameMention], title_mentions: list[NameMention]) -> tuple[list[PersonCluster], dict[int, PersonCluster]]:
+    """Group an article's name mentions into people. Returns the clusters and a map from
+    mention start offset (title mentions: negative offsets) to cluster."""
+    clusters: list[PersonCluster] = []
+    everything = title_mentions + mentions
+    strong = [m for m in everything if m.strong]
+    for m in strong:
+        keys = [token_key(t) for t in m.tokens if fold(t) not in PARTICLES]
+        target = None
+        for c in clusters:
+            ckeys = {token_key(t) for f in c.forms for t in f.split() if fold(t) not in PARTICLES}
+            if keys[-1] in ckeys and (keys[0] in ckeys or len(set(keys) & ckeys) >= 1):
+                target = c
+                break
+        if target is None:
+            target = PersonCluster()
+            clusters.append(target)
+        target.forms.append(m.text)
+        target.mentions.append(m)
+    singles = [m for m in everything if not m.strong]
+    title_single = {token_key(m.tokens[0]) for m in title_mentions if not m.strong}
+    for m in singles:
+        k = token_key(m.tokens[0])
+        target = None
+        for c in clusters:
+            ckeys = [token_key(t) for f in c.forms for t in f.split()]
+            if k in ckeys:
+                target = c
+                break
+        if target is None:
+            # a mononym: named in the title and again in the text
+            in_text = sum(1 for x in mentions if not x.strong and token_key(x.tokens[0]) == k)
+            if k in title_single and in_text >= 1 and len(m.tokens[0]) >= 3:
+                target = next((c for c in clusters if c.forms and token_key(c.forms[0]) == k and len(c.forms[0].split()) == 1), None)
+                if target is None:
+                    target = PersonCluster()
+                    clusters.append(target)
+            else:
+                continue
+        target.forms.append(m.text)
+        target.mentions.append(m)
+    index: dict[int, PersonCluster] = {}
+    for c in clusters:
+        for m in c.mentions:
+            index[id(m)] = c
+    return clusters, index

@@ -1,0 +1,328 @@
+"""Storing what the analyser read: people, clubs, events and their mentions, merged.
+
+Merging rules (one fact = one ``events`` row, whatever the outlet or language):
+
+* the same **person** — the person key folds scripts and spellings («Каррера» =
+  "Carrera"); a shorter name inside a fuller one is the same person ("García Pimienta"
+  in "Francisco Javier García Pimienta") when their surname keys agree;
+* the same **move family** (transfer, loan and free transfer are one family; rumours
+  count by the move they rumour) and the same **club**;
+* stated events within ``DATE_WINDOW`` days of each other; a rumour joins a rumour of
+  the same move reported within ``RUMOUR_WINDOW`` days;
+* a rumour of a move that is later stated points at it (``confirmed_by_id``) instead
+  of counting as a second move, whichever arrives first.
+
+Every call runs in one write transaction, so concurrent analysers cannot create the
+same person or event twice.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta, timezone
+
+from rapidfuzz import fuzz
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from crawler.understanding.clubs import alias_norm, gazetteer
+from crawler.understanding.events import ANALYZER_VERSION, Analysis, Mention
+from crawler.understanding.text import person_key
+from storage.models import Article, Club, ClubAlias, Event, EventMention, Person, PersonAlias
+from storage.repository import Repository
+
+DATE_WINDOW = 21
+RUMOUR_WINDOW = 120
+MOVES = {"transfer", "loan", "free_transfer"}
+
+
+def family(kind: str) -> str:
+    return "move" if kind in MOVES else kind
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+def same_person(a: str, b: str) -> bool:
+    """Do two person keys name the same person?"""
+    if a == b:
+        return True
+    ta, tb = a.split(), b.split()
+    if not ta or not tb:
+        return False
+    short, long_ = sorted((ta, tb), key=len)
+    if len(short) == 1 and short[0] in (long_[0], long_[-1]):
+        return True  # "Antony" / "Antony Matheus dos Santos"; "Semak" / "Sergei Semak"
+    if ta[-1] != tb[-1] and fuzz.ratio(ta[-1], tb[-1]) < 75:
+        return False
+    if set(short) <= set(long_) and (len(short) >= 2 or short[0] in (long_[0], long_[-1])):
+        return True
+    return fuzz.ratio(a, b) >= 85
+
+
+class EventStore:
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+        self.repo = Repository(sessions)
+
+    # -- clubs and people ---------------------------------------------------------------
+
+    def club_id(self, session: Session, key: str | None) -> int | None:
+        """The row of a gazetteer club, created with its aliases on first use."""
+        if key is None:
+            return None
+        found = session.scalar(select(Club.id).where(Club.key == key))
+        if found:
+            return found
+        entry = gazetteer().clubs[key]
+        club = Club(key=key, name=entry.name, country=entry.country or None, city=entry.city, founded=entry.founded)
+        session.add(club)
+        session.flush()
+        for norm, (alias, lang, kind) in entry.aliases.items():
+            session.add(ClubAlias(club_id=club.id, alias=alias, norm=norm, language=lang, kind=kind))
+        seen = set(entry.aliases)
+        for nick in sorted(entry.nicknames):
+            norm = alias_norm(nick)
+            if norm not in seen:
+                seen.add(norm)
+                session.add(ClubAlias(club_id=club.id, alias=nick, norm=norm, kind="nickname"))
+        session.flush()
+        return club.id
+
+    def person(self, session: Session, name: str, written: str) -> Person:
+        key = person_key(name)
+        surname = key.split()[-1] if key else ""
+        first = key.split()[0] if key else ""
+        candidates = session.scalars(select(Person).where(or_(
+            Person.key == key, Person.key == surname, Person.key == first, Person.key.like(f"% {surname}"),
+            Person.key.like(f"{first} %")))).all()
+        best = None
+        for p in candidates:
+            if same_person(p.key, key):
+                if best is None or len(p.key.split()) > len(best.key.split()):
+                    best = p
+        if best is None:
+            best = Person(name=name, key=key, first_seen=utcnow())
+            session.add(best)
+            session.flush()
+        elif len(key.split()) > len(best.key.split()) and not _cyrillic(name):
+            best.name, best.key = name, key  # a fuller spelling of the same person
+        elif _latin_better(best.name, name):
+            best.name = name
+        for alias in {written, name}:
+            norm = person_key(alias)
+            if norm and not session.scalar(select(PersonAlias.id).where(
+                    PersonAlias.person_id == best.id, PersonAlias.norm == norm)):
+                session.add(PersonAlias(person_id=best.id, alias=alias, norm=norm))
+        return best
+
+    # -- events -------------------------------------------------------------------------
+
+    def _find_event(self, session: Session, person_id: int, m: Mention, club_id: int | None,
+                    reported: datetime) -> Event | None:
+        fam = family(m.family)
+        kinds = MOVES if fam == "move" else {fam}
+        rows = session.scalars(select(Event).where(Event.person_id == person_id)).all()
+        for e in rows:
+            e_fam = family(e.rumoured_type or e.type)
+            if e_fam != fam or (club_id and e.club_id and e.club_id != club_id):
+                continue
+            if m.type == "rumour":
+                if e.type == "rumour" and _near(e.last_reported_at, reported, RUMOUR_WINDOW):
+                    return e
+            elif e.type != "rumour" and (e.rumoured_type or e.type) in kinds:
+                if m.date is None or e.event_date is None or abs((e.event_date - m.date).days) <= DATE_WINDOW:
+                    return e
+        return None
+
+    def _link_rumours(self, session: Session, event: Event) -> None:
+        """Rumours of this stated move point at it; a rumour that arrives later too."""
+        if event.type == "rumour":
+            stated = session.scalars(select(Event).where(
+                Event.person_id == event.person_id, Event.type != "rumour")).all()
+            for s in stated:
+                if family(s.type) == family(event.rumoured_type or "") and (not s.club_id or not event.club_id or s.club_id == event.club_id):
+                    event.confirmed_by_id = s.id
+                    return
+            return
+        rumours = session.scalars(select(Event).where(Event.person_id == event.person_id, Event.type == "rumour")).all()
+        for r in rumours:
+            if family(r.rumoured_type or "") == family(event.type) and (not r.club_id or not event.club_id or r.club_id == event.club_id):
+                if event.event_date is None or r.first_reported_at is None or \
+                        r.first_reported_at.date() <= event.event_date + timedelta(days=DATE_WINDOW):
+                    r.confirmed_by_id = event.id
+
+    def save(self, article_id: int, analysis: Analysis) -> list[int]:
+        """Replace the article's mentions with ``analysis``; returns the event ids."""
+        with self.repo.writing() as session:
+            return self._save(session, article_id, analysis)
+
+    def _save(self, session: Session, article_id: int, analysis: Analysis) -> list[int]:
+        article = session.get(Article, article_id)
+        self._forget(session, article_id)
+        article.is_transfer_news = analysis.is_transfer_news
+        article.relevance = analysis.relevance
+        article.analyzer_version = ANALYZER_VERSION
+        reported = article.published_at or article.fetched_at
+        if reported.tzinfo is None:
+            reported = reported.replace(tzinfo=timezone.utc)
+        now = utcnow()
+        ids = []
+        for m in analysis.events:
+            person = self.person(session, m.person, m.person_text)
+            club_id = self.club_id(session, m.club)
+            from_id = self.club_id(session, m.from_club)
+            event = self._find_event(session, person.id, m, club_id, reported)
+            if event is None:
+                event = Event(type=m.type, rumoured_type=m.rumoured_type, person_id=person.id, role=m.role,
+                              club_id=club_id, from_club_id=from_id, event_date=m.date,
+                              contract_until=m.contract_until, official=m.official, mention_count=0,
+                              first_reported_at=reported, last_reported_at=reported, updated_at=now)
+                _set_fee(event, m)
+                session.add(event)
+                session.flush()
+            else:
+                _merge_fields(event, m, club_id, from_id, reported)
+                event.updated_at = now
+            if session.scalar(select(EventMention.id).where(EventMention.article_id == article_id,
+                                                            EventMention.event_id == event.id)):
+                continue
+            mention = EventMention(
+                event_id=event.id, article_id=article_id, type=m.type, rumoured_type=m.rumoured_type, role=m.role,
+                person_text=m.person_text, club_id=club_id, from_club_id=from_id, event_date=m.date,
+                contract_until=m.contract_until, official=m.official, sentence=m.sentence, start=m.start,
+                end=m.end, confidence=m.confidence, analyzer_version=ANALYZER_VERSION)
+            _set_fee(mention, m)
+            session.add(mention)
+            event.mention_count += 1
+            session.flush()
+            self._link_rumours(session, event)
+            ids.append(event.id)
+        return ids
+
+    def _forget(self, session: Session, article_id: int) -> None:
+        """Drop an article's earlier mentions (re-analysis), and events left with none."""
+        old = session.scalars(select(EventMention).where(EventMention.article_id == article_id)).all()
+        if not old:
+            return
+        touched = {m.event_id for m in old}
+        session.execute(delete(EventMention).where(EventMention.article_id == article_id))
+        session.flush()
+        for event_id in touched:
+            left = session.scalar(select(func.count()).select_from(EventMention).where(EventMention.event_id == event_id))
+            event = session.get(Event, event_id)
+            if left:
+                event.mention_count = left
+            else:
+                for r in session.scalars(select(Event).where(Event.confirmed_by_id == event_id)):
+                    r.confirmed_by_id = None
+                session.delete(event)
+        session.flush()
+
+
+def _near(a: datetime | None, b: datetime, days: int) -> bool:
+    if a is None:
+        return True
+    if a.tzinfo is None:
+        a = a.replace(tzinfo=timezone.utc)
+    return abs((a - b).days) <= days
+
+
+def _cyrillic(text: str) -> bool:
+    return any("\u0400" <= c <= "\u04ff" for c in text)
+
+
+def _latin_better(current: str, new: str) -> bool:
+    """A Latin-script spelling from the text beats a transliteration of ours; an
+    accented spelling beats an unaccented one of the same length ("Rúben" > "Ruben")."""
+    if _cyrillic(new):
+        return False
+    if len(new.split()) != len(current.split()):
+        return False
+    return sum(not c.isascii() for c in new) > sum(not c.isascii() for c in current)
+
+
+def _set_fee(row, m: Mention) -> None:
+    if m.fee is None:
+        return
+    row.fee_kind, row.fee_amount, row.fee_currency = m.fee.kind, m.fee.amount, m.fee.currency
+
+
+def _merge_fields(event: Event, m: Mention, club_id, from_id, reported: datetime) -> None:
+    """Fill what the event lacks; an official mention's values win over a press report's."""
+    authoritative = m.official and not event.official
+    for field, value in (("club_id", club_id), ("from_club_id", from_id), ("event_date", m.date),
+                         ("contract_until", m.contract_until), ("role", m.role)):
+        if value is not None and (getattr(event, field) is None or authoritative):
+            setattr(event, field, value)
+    if m.fee is not None and (event.fee_kind is None or authoritative or
+                              event.fee_kind == "undisclosed" and m.fee.kind == "amount"):
+        _set_fee(event, m)
+    if m.type != "rumour" and event.type == "rumour":
+        event.type, event.rumoured_type = m.type, None
+    event.official = event.official or m.official
+    if event.first_reported_at is None or _lt(reported, event.first_reported_at):
+        event.first_reported_at = reported
+    if event.last_reported_at is None or _lt(event.last_reported_at, reported):
+        event.last_reported_at = reported
+
+
+def _lt(a: datetime, b: datetime) -> bool:
+    if a.tzinfo is None:
+        a = a.replace(tzinfo=timezone.utc)
+    if b.tzinfo is None:
+        b = b.replace(tzinfo=timezone.utc)
+    return a < b
+
+
+def date_of(value) -> date | None:
+    return value if isinstance(value, date) else None
+
+
+class Analyzer:
+    """Reads stored articles for events: after each new article in a crawl, and over the
+    archive for ``transfernews analyze``."""
+
+    def __init__(self, sessions: sessionmaker[Session]):
+        self.sessions = sessions
+        self.store = EventStore(sessions)
+        self._sources: dict[int, tuple[str, str | None]] = {}
+
+    def _source(self, session: Session, source_id: int) -> tuple[str, str | None]:
+        if source_id not in self._sources:
+            from storage.models import SourceRow
+
+            src = session.get(SourceRow, source_id)
+            club = (src.config or {}).get("club") if src else None
+            self._sources[source_id] = (src.kind if src else "news", club)
+        return self._sources[source_id]
+
+    def analyze(self, article_id: int) -> Analysis:
+        from crawler.understanding.events import analyze
+
+        with self.sessions() as session:
+            a = session.get(Article, article_id)
+            kind, club = self._source(session, a.source_id)
+            analysis = analyze(a.text, a.title, a.language, a.published or a.published_at, kind, club)
+        self.store.save(article_id, analysis)
+        return analysis
+
+    def pending(self, since: datetime | None = None, everything: bool = False, limit: int | None = None) -> list[int]:
+        """Articles not yet read by this analyser version (or all, with ``everything``)."""
+        with self.sessions() as session:
+            q = select(Article.id).order_by(Article.published_at, Article.id)
+            if not everything:
+                q = q.where(or_(Article.analyzer_version.is_(None), Article.analyzer_version != ANALYZER_VERSION))
+            if since is not None:
+                q = q.where(or_(Article.published_at >= since, Article.fetched_at >= since))
+            if limit:
+                q = q.limit(limit)
+            return list(session.scalars(q))
+
+    def run(self, ids: list[int]) -> dict[str, int]:
+        counts = {"articles": 0, "transfer_news": 0, "mentions": 0}
+        for article_id in ids:
+            analysis = self.analyze(article_id)
+            counts["articles"] += 1
+            counts["transfer_news"] += analysis.is_transfer_news
+            counts["mentions"] += len(analysis.events)
+        return counts

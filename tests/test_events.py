@@ -1,0 +1,196 @@
+"""Issue #5: transfer and appointment events, per language and type, merged across
+outlets and languages, through the real SQLite store and the command line."""
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select
+
+from crawler.understanding.clubs import gazetteer
+from crawler.understanding.events import analyze
+from storage.db import open_db
+from storage.event_queries import list_events
+from storage.events import Analyzer, EventStore, same_person
+from storage.models import Article, Event, EventMention, SourceRow
+from crawler.understanding.text import person_key
+
+EVENTS = Path(__file__).parent / "fixtures" / "events"
+LANGS = ["it", "ru", "en", "es", "de", "fr", "pt"]
+
+
+def load(lang=None):
+    out = []
+    for lg in ([lang] if lang else LANGS):
+        out += [json.loads(line) for line in (EVENTS / f"{lg}.jsonl").read_text("utf-8").splitlines() if line.strip()]
+    return out
+
+
+def run(a):
+    return analyze(a["text"], a["title"], a["language"], a["published"], a["kind"],
+                   a["source"] if a["kind"] == "club" else None)
+
+
+def matches(gold, pred):
+    g = gazetteer()
+    return (gold["type"] == pred["type"] and gold.get("rumoured_type") == pred.get("rumoured_type")
+            and g.lookup(gold["club"]) == g.lookup(pred["club"] or "")
+            and same_person(person_key(gold["person"]), person_key(pred["person"])))
+
+
+def score(articles):
+    c = Counter()
+    by_type = Counter()
+    for a in articles:
+        preds = [m.as_dict() for m in run(a).events]
+        used = set()
+        for gold in a["events"]:
+            hit = next((i for i, p in enumerate(preds) if i not in used and matches(gold, p)), None)
+            c["tp" if hit is not None else "fn"] += 1
+            if hit is not None:
+                used.add(hit)
+                by_type[gold["type"]] += 1
+        c["fp"] += len(preds) - len(used)
+    return c, by_type
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_events_per_language_meet_the_targets(lang):
+    c, _ = score(load(lang))
+    precision = c["tp"] / (c["tp"] + c["fp"])
+    recall = c["tp"] / (c["tp"] + c["fn"])
+    assert precision >= 0.85 and recall >= 0.85, (lang, c)
+
+
+def test_every_event_type_is_found():
+    _, by_type = score(load())
+    for kind in ("transfer", "loan", "free_transfer", "contract_extension", "termination", "appointment",
+                 "dismissal", "resignation", "rumour"):
+        assert by_type[kind] >= 1, kind
+
+
+def test_relevance_accuracy():
+    articles = load()
+    ok = sum(run(a).is_transfer_news == a["is_transfer_news"] for a in articles)
+    assert ok / len(articles) >= 0.95
+
+
+def test_fields_of_a_communique():
+    a = next(x for x in load("it") if x["id"] == "it-002")
+    (m,) = run(a).events
+    assert (m.type, m.person, m.role, gazetteer().name(m.club)) == ("appointment", "Massimo Carrera", "head_coach", "Ascoli")
+    assert m.official and str(m.date) == "2024-03-12" and str(m.contract_until) == "2024-06-30"
+    assert a["text"][m.start:m.end] == m.sentence  # offsets point at the evidence
+
+
+def test_background_and_match_reports_give_no_event():
+    quiet = [a for a in load() if a["category"] in ("background", "non_transfer")]
+    noisy = [a["id"] for a in quiet if run(a).events]
+    assert len(noisy) <= 0.1 * len(quiet), noisy  # 3 of 35 known (docs/events.md)
+
+
+def test_russian_case_forms_and_scripts_meet():
+    text = "Бывший главный тренер московского «Спартака» Массимо Каррера официально возглавил итальянский «Асколи»."
+    (m,) = analyze(text, "", "ru", "2024-03-12").events
+    assert gazetteer().name(m.club) == "Ascoli" and same_person(person_key(m.person), person_key("Massimo Carrera"))
+
+
+@pytest.fixture(scope="module")
+def stored(tmp_path_factory):
+    """The whole labelled set stored through the real SQLite store, oldest first."""
+    db = tmp_path_factory.mktemp("events") / "e.db"
+    engine, sessions = open_db(f"sqlite:///{db}")
+    now = datetime.now().astimezone()
+    ids = {}
+    articles = load()
+    with sessions() as session, session.begin():
+        src = {}
+        for a in articles:
+            if a["source"] not in src:
+                row = SourceRow(name=a["source"][:100], kind=a["kind"], created_at=now, updated_at=now,
+                                config={"club": a["source"]} if a["kind"] == "club" else {})
+                session.add(row)
+                session.flush()
+                src[a["source"]] = row.id
+            art = Article(source_id=src[a["source"]], url_key=a["url"], canonical_url=a["url"], url=a["url"],
+                          title=a["title"], text=a["text"], language=a["language"], published=a["published"],
+                          published_at=datetime.fromisoformat(a["published"]), content_hash=a["id"],
+                          fetched_at=now, updated_at=now)
+            session.add(art)
+            session.flush()
+            ids[a["id"]] = art.id
+    analyzer = Analyzer(sessions)
+    analyzer.run(analyzer.pending())
+    yield sessions, ids, articles
+    engine.dispose()
+
+
+def test_facts_reported_by_several_outlets_are_one_event(stored):
+    sessions, ids, articles = stored
+    with sessions() as session:
+        events = {e.id: e for e in session.scalars(select(Event))}
+        by_fact = defaultdict(set)
+        for a in articles:
+            for gold in a["events"]:
+                for m in session.scalars(select(EventMention).where(EventMention.article_id == ids[a["id"]])):
+                    e = events[m.event_id]
+                    pred = {"type": m.type, "rumoured_type": m.rumoured_type, "person": e.person.name,
+                            "club": e.club.name if e.club else ""}
+                    if matches(gold, pred):
+                        by_fact[gold["fact_id"]].add(e.confirmed_by_id or e.id)
+        # the Ascoli facts of the issue: Italian and Russian outlets, one event each
+        assert len(by_fact["carrera-ascoli-2024"]) == 1 and len(by_fact["castori-ascoli-2024"]) == 1
+        merged = sum(1 for f, evs in by_fact.items() if len(evs) == 1)
+        assert merged >= 0.9 * len(by_fact)
+
+
+def test_events_listing_answers_the_analyst(stored):
+    sessions, _, _ = stored
+    with sessions() as session:
+        rows = list_events(session, club="Асколи", type_="appointment")
+        carrera = next(r for r in rows if r["person"] == "Massimo Carrera")
+        assert carrera["official"] and carrera["date"] == "2024-03-12"
+        assert {"it", "ru"} <= set(carrera["languages"]) and len(carrera["sources"]) >= 3
+        assert carrera["rumours_before"] >= 1  # the rumour that came true is linked, not a second move
+        castori = list_events(session, person="Кастори", type_="dismissal")
+        assert [r["club"] for r in castori] == ["Ascoli"]
+
+
+def test_reanalysis_is_idempotent(stored):
+    sessions, _, _ = stored
+    with sessions() as session:
+        before = (session.query(Event).count(), session.query(EventMention).count())
+    analyzer = Analyzer(sessions)
+    analyzer.run(analyzer.pending(everything=True))
+    with sessions() as session:
+        assert (session.query(Event).count(), session.query(EventMention).count()) == before
+
+
+def test_crawl_fills_events_and_cli_lists_and_exports_them(tmp_path, cli):
+    from crawler.demo.server import SiteServer
+    from conftest import FIXTURES, sites_registry
+
+    sites = FIXTURES / "sites"
+    names = ["mercatoflash", "sportru", "spezia-club"]
+    with SiteServer(sites, names) as server:
+        sources = tmp_path / "s.yaml"
+        sources.write_text(sites_registry(server, names))
+        db = f"sqlite:///{tmp_path / 'c.db'}"
+        r = cli("crawl", "--sources", str(sources), "--db", db, "-s", "DOWNLOAD_DELAY=0",
+                "-s", "AUTOTHROTTLE_ENABLED=False", cwd=tmp_path)
+        assert r.returncode in (0, 1), r.stderr[-2000:]
+    out = cli("events", "--db", db, "--format", "jsonl", cwd=tmp_path)
+    assert out.returncode == 0, out.stderr
+    rows = [json.loads(line) for line in out.stdout.splitlines()]
+    assert any(r["type"] == "appointment" and r["club"] == "Spezia" and r["official"] for r in rows), rows
+    exp = cli("export", "--db", db, "--type", "appointment", "--club", "Spezia", cwd=tmp_path)
+    arts = [json.loads(line) for line in exp.stdout.splitlines()]
+    assert arts and all(a["is_transfer_news"] for a in arts)
+    assert all(any(e["type"] == "appointment" and e["club"] == "Spezia" for e in a["events"]) for a in arts)
+    table = cli("events", "--db", db, "--club", "Spezia", cwd=tmp_path)
+    assert "appointment" in table.stdout
+    again = cli("analyze", "--db", db, cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.startswith("0 articles analysed")
