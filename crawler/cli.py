@@ -502,6 +502,45 @@ def browse(db_url, host, port, no_open, metadata_out):
         pass
 
 
+@main.command()
+@db_option
+@click.option("--since", metavar="DATE", help="Start of the window (ISO 8601; default: 28 days before --until).")
+@click.option("--until", metavar="DATE", help="End of the window, excluded (ISO 8601; default: the end of today, UTC).")
+@click.option("-o", "--output", default="report.html", show_default=True, type=click.Path(dir_okay=False),
+              help="The HTML file to write.")
+def report(db_url, since, until, output):
+    """Write a self-contained HTML report: events, clubs, coach changes, articles, source health."""
+    from datetime import timedelta
+
+    from sqlalchemy.engine import make_url
+
+    from crawler.report import ReportError, render
+    from storage.reporting import gather
+
+    until_dt = _parse_date(until, "--until")
+    if until_dt is None:
+        today = datetime.now(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
+        until_dt = today + timedelta(days=1)
+    since_dt = _parse_date(since) or until_dt - timedelta(days=28)
+    if until_dt <= since_dt:
+        fail("--until must come after --since", EXIT_CONFIG)
+    _engine, sessions = _open(db_url)
+    with sessions() as session:
+        data = gather(session, since_dt, until_dt)
+    try:
+        page = render(data, make_url(resolve_url(db_url)).render_as_string(hide_password=True))
+    except ReportError as exc:
+        fail(str(exc), EXIT_CONFIG)
+    try:
+        with open(output, "w", encoding="utf-8") as out:
+            out.write(page)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}", EXIT_CONFIG)
+    click.echo(f"report written to {output}: {data.event_count} events, {data.article_count} articles, "
+               f"{len(data.coach_changes)} appointments and dismissals, {since_dt.date()} to {until_dt.date()} "
+               f"(excluded)", err=True)
+
+
 @main.group()
 def db():
     """Database maintenance."""
