@@ -157,7 +157,7 @@ def sqlite_file(url: str) -> Path:
     return path
 
 
-def _source_names(path: Path) -> list[str]:
+def source_names(path: Path) -> list[str]:
     conn = sqlite3.connect(f"{path.as_uri()}?mode=ro", uri=True)
     try:
         return [name for (name,) in conn.execute("SELECT name FROM sources ORDER BY name")]
@@ -220,7 +220,7 @@ def serve(path: Path, host: str = "127.0.0.1", port: int = DEFAULT_PORT, open_br
         raise BrowseError("browse needs Datasette: pip install 'transfernews[browse]'", 2) from None
     _check_port(host, port)
     name = path.stem
-    ds = Datasette([str(path)], metadata=metadata(name, _source_names(path)), settings=SETTINGS)
+    ds = Datasette([str(path)], metadata=metadata(name, source_names(path)), settings=SETTINGS)
     if name not in ds.databases:  # Datasette names a file by its stem; make sure the metadata matched
         raise BrowseError(f"Datasette named the database {list(ds.databases)}, expected {name!r}", 4)
     asyncio.run(ds.invoke_startup())

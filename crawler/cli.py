@@ -472,13 +472,13 @@ def schedule(every, sources_file, db_url, install):
 @main.command()
 @db_option
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(0, 65535), default=8001, show_default=True)
+@click.option("--port", type=click.IntRange(1, 65535), default=8001, show_default=True)
 @click.option("--no-open", is_flag=True, help="Do not open a web browser.")
 @click.option("--metadata-out", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="Write the Datasette metadata (descriptions, facets, canned queries) as JSON and exit.")
 def browse(db_url, host, port, no_open, metadata_out):
     """Open the database in Datasette (read-only), with descriptions and canned queries."""
-    from crawler.browse import BrowseError, metadata, serve, sqlite_file
+    from crawler.browse import BrowseError, metadata, serve, source_names, sqlite_file
 
     try:
         path = sqlite_file(resolve_url(db_url))
@@ -487,10 +487,8 @@ def browse(db_url, host, port, no_open, metadata_out):
     engine, _sessions = _open(f"sqlite:///{path}")  # the schema up to date, WAL on, as for every command
     engine.dispose()
     if metadata_out:
-        from crawler.browse import _source_names
-
         with open(metadata_out, "w", encoding="utf-8") as out:
-            json.dump(metadata(path.stem, _source_names(path)), out, ensure_ascii=False, indent=2)
+            json.dump(metadata(path.stem, source_names(path)), out, ensure_ascii=False, indent=2)
         click.echo(f"Datasette metadata written to {metadata_out}: datasette serve {path} --metadata {metadata_out}",
                    err=True)
         return
