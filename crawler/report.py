@@ -103,24 +103,34 @@ def _day(d) -> str:
     return d.isoformat()
 
 
+def _stacked_bars(plt, labels: list[str], series: list[tuple[str, list[int], str]], ylabel: str):
+    """A stacked bar chart; zero-height bars are not drawn (a long window stays small)."""
+    fig, ax = plt.subplots(figsize=(9, 3.4))
+    bottom = [0] * len(labels)
+    for name, values, colour in series:
+        shown = [i for i, v in enumerate(values) if v]
+        ax.bar(shown, [values[i] for i in shown], bottom=[bottom[i] for i in shown], label=name, color=colour)
+        bottom = [b + v for b, v in zip(bottom, values)]
+    step = max(1, -(-len(labels) // 16))  # at most 16 labels
+    ax.set_xticks(range(0, len(labels), step), labels[::step], rotation=45 if len(labels) > 8 else 0)
+    ax.set_xlim(-0.6, len(labels) - 0.4)
+    ax.set_ylabel(ylabel)
+    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    return fig
+
+
 def _events_section(data: ReportData, plt) -> str:
     if not data.event_count:
         return _empty("No events in this window.")
     weeks, types = list(data.events_per_week), data.event_types
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    bottom = [0] * len(weeks)
-    for i, kind in enumerate(types):
-        values = [data.events_per_week[w].get(kind, 0) for w in weeks]
-        ax.bar(range(len(weeks)), values, bottom=bottom, label=kind,
-               color=TYPE_COLOURS.get(kind, PALETTE[i % len(PALETTE)]))
-        bottom = [b + v for b, v in zip(bottom, values)]
-    ax.set_xticks(range(len(weeks)), [w.strftime("%d %b") for w in weeks], rotation=45 if len(weeks) > 12 else 0)
-    ax.set_ylabel("events")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    series = [(kind, [data.events_per_week[w].get(kind, 0) for w in weeks], TYPE_COLOURS.get(kind, PALETTE[i % 10]))
+              for i, kind in enumerate(types)]
+    fig = _stacked_bars(plt, [w.strftime("%d %b %y" if len(weeks) > 26 else "%d %b") for w in weeks], series, "events")
     rows = [[_day(w)] + [data.events_per_week[w].get(t, 0) for t in types] + [sum(data.events_per_week[w].values())]
-            for w in weeks]
-    return (_figure("chart-events-per-week", _svg(fig, plt), "Events per week (weeks start on Monday), by type.")
+            for w in weeks if data.events_per_week[w]]
+    return (_figure("chart-events-per-week", _svg(fig, plt),
+                    "Events per week (weeks start on Monday), by type. The table lists the weeks with events.")
             + _table("events-per-week", ["week of"] + types + ["total"], rows, set(range(1, len(types) + 2))))
 
 
@@ -157,24 +167,20 @@ def _articles_section(data: ReportData, plt) -> str:
     if not data.article_count:
         return _empty("No articles stored in this window.")
     buckets, sources = data.article_buckets, list(data.articles)
-    fig, ax = plt.subplots(figsize=(9, 3.4))
-    bottom = [0] * len(buckets)
-    for i, source in enumerate(sources):
-        values = [data.articles[source].get(b, 0) for b in buckets]
-        ax.bar(range(len(buckets)), values, bottom=bottom, label=source, color=PALETTE[i % len(PALETTE)])
-        bottom = [b + v for b, v in zip(bottom, values)]
-    step = max(1, len(buckets) // 16)
-    ax.set_xticks(range(0, len(buckets), step), [b.strftime("%d %b") for b in buckets][::step],
-                  rotation=45 if len(buckets) > 8 else 0)
-    ax.set_ylabel("articles")
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
+    by_size = sorted(sources, key=lambda name: -sum(data.articles[name].values()))
+    drawn, rest = by_size[:9], by_size[9:]  # the chart has ten colours: the smallest sources share one
+    series = [(name, [data.articles[name].get(b, 0) for b in buckets], PALETTE[i]) for i, name in enumerate(drawn)]
+    if rest:
+        series.append((f"{len(rest)} other sources",
+                       [sum(data.articles[name].get(b, 0) for name in rest) for b in buckets], PALETTE[9]))
+    label = "%b %Y" if data.article_bucket == "month" else "%d %b"
+    fig = _stacked_bars(plt, [b.strftime(label) for b in buckets], series, "articles")
     rows = [[source] + [data.articles[source].get(b, 0) for b in buckets] + [sum(data.articles[source].values())]
             for source in sources]
-    header = ["source"] + [_day(b) for b in buckets] + ["total"]
-    unit = "day" if data.article_bucket == "day" else "week (from Monday)"
+    header = ["source"] + [b.strftime("%Y-%m") if data.article_bucket == "month" else _day(b) for b in buckets]
+    unit = {"day": "day", "week": "week (from Monday)", "month": "month"}[data.article_bucket]
     return (_figure("chart-articles", _svg(fig, plt), f"Articles first stored per {unit}, by source.")
-            + _table("articles-per-source", header, rows, set(range(1, len(buckets) + 2))))
+            + _table("articles-per-source", header + ["total"], rows, set(range(1, len(buckets) + 2))))
 
 
 def _health_section(data: ReportData) -> str:
@@ -196,7 +202,7 @@ def render(data: ReportData, database: str = "", generated: datetime | None = No
     generated = generated or datetime.now(timezone.utc)
     window = f"{data.since.isoformat(timespec='minutes')} to {data.until.isoformat(timespec='minutes')}"
     unhealthy = sum(1 for h in data.health if not h.healthy)
-    per = "day" if data.article_bucket == "day" else "week"
+    per = data.article_bucket
     sections = [
         ("events-per-week", "Events per week by type", _events_section(data, plt)),
         ("top-clubs", "Top clubs by arrivals and departures", _clubs_section(data, plt)),

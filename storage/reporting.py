@@ -5,7 +5,8 @@ SQLite and PostgreSQL. The window is ``since <= t < until``:
 
 * an event counts on its ``event_date`` (taken as that day, 00:00 UTC), else on the time it
   was first reported;
-* an article counts on the time it was first stored (``fetched_at``), as in the exports.
+* an article counts on the time it was first stored (``fetched_at``), as in the exports,
+  per day, week or month according to the window's length.
 
 Source health is not windowed: it is the verdict of :mod:`storage.health` on the latest runs.
 """
@@ -22,8 +23,10 @@ from storage.health import SourceHealth, check
 from storage.models import Article, Event, SourceRow, UTCDateTime
 
 COACH_TYPES = ("appointment", "dismissal", "resignation")
-#: windows up to this many days count articles per day, longer ones per week
+#: windows up to this many days count articles per day, up to WEEKLY_MAX_DAYS per week,
+#: longer ones per month
 DAILY_MAX_DAYS = 31
+WEEKLY_MAX_DAYS = 183
 
 
 @dataclass
@@ -47,7 +50,7 @@ class ReportData:
     #: club -> (arrivals, departures), most moves first
     club_moves: list[tuple[str, int, int]] = field(default_factory=list)
     coach_changes: list[CoachChange] = field(default_factory=list)
-    #: "day" or "week"; the buckets in order; source -> bucket -> articles
+    #: "day", "week" or "month"; the buckets in order (first day of each); source -> bucket -> articles
     article_bucket: str = "day"
     article_buckets: list[date] = field(default_factory=list)
     articles: dict[str, dict[date, int]] = field(default_factory=dict)
@@ -156,16 +159,26 @@ def _coach_changes(session: Session, since: datetime, until: datetime) -> list[C
     return changes
 
 
+def _bucket_of(kind: str, day: date) -> date:
+    if kind == "day":
+        return day
+    return monday(day) if kind == "week" else day.replace(day=1)
+
+
+def _next_bucket(kind: str, start: date) -> date:
+    if kind != "month":
+        return start + timedelta(days=1 if kind == "day" else 7)
+    return date(start.year + start.month // 12, start.month % 12 + 1, 1)
+
+
 def _articles(session: Session, since: datetime, until: datetime) -> tuple[str, list[date], dict[str, dict[date, int]]]:
-    bucket = "day" if (until - since) <= timedelta(days=DAILY_MAX_DAYS) else "week"
-
-    def key(moment: datetime) -> date:
-        return moment.date() if bucket == "day" else monday(moment.date())
-
-    buckets, step, current = [], timedelta(days=1 if bucket == "day" else 7), key(since)
+    span = until - since
+    kind = "day" if span <= timedelta(days=DAILY_MAX_DAYS) else "week" if span <= timedelta(days=WEEKLY_MAX_DAYS) \
+        else "month"
+    buckets, current = [], _bucket_of(kind, since.date())
     while _instant(current) < until:
         buckets.append(current)
-        current += step
+        current = _next_bucket(kind, current)
     counts: dict[str, dict[date, int]] = defaultdict(lambda: dict.fromkeys(buckets, 0))
     rows = session.execute(
         select(SourceRow.name, Article.fetched_at).join(SourceRow, SourceRow.id == Article.source_id)
@@ -173,9 +186,8 @@ def _articles(session: Session, since: datetime, until: datetime) -> tuple[str, 
         .execution_options(yield_per=2000)
     )
     for source, fetched_at in rows:
-        per = counts[source]
-        per[key(fetched_at)] = per.get(key(fetched_at), 0) + 1
-    return bucket, buckets, dict(sorted(counts.items()))
+        counts[source][_bucket_of(kind, fetched_at.date())] += 1
+    return kind, buckets, dict(sorted(counts.items()))
 
 
 def gather(session: Session, since: datetime, until: datetime, top_clubs: int = 15) -> ReportData:
