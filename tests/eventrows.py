@@ -1,6 +1,6 @@
-"""Events written with the ORM models into a real migrated database, for the tests of
-the views, canned queries and report that read them (the extractor that fills them in a
-crawl is tested on its own)."""
+"""Events written with the ORM models into a real migrated database, for the tests of the
+views, canned queries and report that read them: events with chosen dates and counts (the
+analyser that fills them during a crawl is tested on its own, in tests/test_events.py)."""
 from __future__ import annotations
 
 import re
@@ -13,10 +13,11 @@ from storage.models import Club, ClubAlias, Event, EventMention, Person, PersonA
 
 
 def club(session: Session, name: str, aliases: tuple[str, ...] = (), country: str | None = None) -> Club:
-    key = "test:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-    found = session.scalar(select(Club).where(Club.key == key))
+    """The club of that name (one the analyser stored, or a new one)."""
+    found = session.scalar(select(Club).where(Club.name == name).order_by(Club.id).limit(1))
     if found:
         return found
+    key = "test:" + re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
     row = Club(key=key, name=name, country=country)
     session.add(row)
     session.flush()
@@ -26,7 +27,7 @@ def club(session: Session, name: str, aliases: tuple[str, ...] = (), country: st
 
 
 def person(session: Session, name: str, aliases: tuple[str, ...] = ()) -> Person:
-    found = session.scalar(select(Person).where(Person.name == name))
+    found = session.scalar(select(Person).where(Person.name == name).order_by(Person.id).limit(1))
     if found:
         return found
     row = Person(name=name, key=name.casefold(), first_seen=datetime.now(timezone.utc))
