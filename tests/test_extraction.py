@@ -1,6 +1,8 @@
 """Extraction: text, metadata and the article / listing / empty verdict."""
 from datetime import datetime, timezone
 
+import pytest
+
 from crawler.extraction import extract, extract_text
 
 BODY = (
@@ -63,6 +65,28 @@ def test_future_date_is_rejected():
                 '<meta property="article:published_time" content="2031-01-01T10:00:00+00:00">')
     result = extract(html, "https://x.it/a/", fetched_at=datetime(2024, 3, 12, tzinfo=timezone.utc))
     assert result.published is None
+
+
+@pytest.mark.parametrize("published, modified", [
+    ("9999-12-31T23:00:00-05:00", "9999-12-31"),  # past year 9999 once in UTC: used to raise OverflowError
+    ("0001-01-01T00:00:00Z", "1970-01-01T00:00:00Z"),
+    ("1970-01-01T00:00:00+00:00", "2054-03-12T10:00:00+01:00"),
+    ("yesterday-ish", "ieri alle 18:00"),
+])
+def test_absurd_markup_dates_are_no_dates(published, modified):
+    html = page('<meta property="og:type" content="article">'
+                f'<meta property="article:published_time" content="{published}">'
+                f'<meta property="article:modified_time" content="{modified}">')
+    result = extract(html, "https://x.it/a/", fetched_at=datetime(2024, 3, 12, tzinfo=timezone.utc))
+    assert result.is_article
+    assert (result.published, result.published_at, result.modified) == (None, None, None)
+
+
+def test_a_date_line_before_1990_is_no_date():
+    html = page('<meta property="og:type" content="article">', body="<p>Pubblicato il 1 gennaio 1970</p>" + BODY)
+    assert extract(html, "https://x.it/a/").published is None
+    html = page('<meta property="og:type" content="article">', body="<p>Pubblicato il 12 marzo 2024</p>" + BODY)
+    assert extract(html, "https://x.it/a/").published == "2024-03-12"
 
 
 def test_short_official_communique_is_an_article():

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from dateutil import parser as dateutil_parser
 from lxml import html as lxml_html
@@ -28,6 +28,25 @@ MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dc
 AUTHOR_META = ("author", "article:author", "dc.creator", "parsely-author", "sailthru.author", "byl")
 
 
+#: The plausibility rule for every date the crawler reads (pages, feeds, sitemaps): a date
+#: before 1990 (CMS defaults such as 1970-01-01 or 0001-01-01, typos) or more than a day
+#: after "now" (the fetch; a day covers every time zone and a skewed clock) is not a date
+#: of this article, and is treated as absent.
+EARLIEST = datetime(1990, 1, 1, tzinfo=timezone.utc)
+FUTURE_TOLERANCE = timedelta(days=1)
+
+
+def plausible(instant: datetime | None, now: datetime | None = None) -> bool:
+    """Is ``instant`` a believable publication or modification date, seen at ``now``?"""
+    if instant is None:
+        return False
+    now = now or datetime.now(timezone.utc)
+    return EARLIEST <= instant <= now + FUTURE_TOLERANCE
+
+
+_HAS_TIME = re.compile(r"\d{1,2}:\d{2}")
+
+
 @dataclass
 class DateValue:
     """A date as written (``text``: ISO 8601, offset kept, or bare date) and as an instant."""
@@ -37,25 +56,33 @@ class DateValue:
 
     @classmethod
     def parse(cls, raw: str | None) -> "DateValue | None":
-        """Parse a machine-readable date (ISO 8601 and the common RFC forms)."""
+        """Parse a machine-readable date (ISO 8601 and the common RFC forms).
+
+        Never raises: unparseable text, impossible dates (``2024-02-30``), years beyond
+        9999 or before 1990, and offsets that push the instant out of range give ``None``.
+        Dates in the future are kept here; callers compare them with the fetch time
+        (:func:`plausible`).
+        """
         if not raw or not isinstance(raw, str):
             return None
         raw = raw.strip()
         if not re.search(r"\d{4}", raw):
             return None
         try:
-            value = dateutil_parser.parse(raw, default=datetime(1, 1, 1))
-        except (ValueError, OverflowError):
+            try:
+                # ISO 8601, what sitemaps and most markup use: 50 times faster than dateutil
+                value = datetime.fromisoformat(raw)
+            except ValueError:
+                value = dateutil_parser.parse(raw, default=datetime(1, 1, 1))
+            if value.year < EARLIEST.year:
+                return None
+            if not _HAS_TIME.search(raw):
+                day = value.date()
+                return cls(day.isoformat(), datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
+            instant = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+            return cls(value.isoformat(), instant.astimezone(timezone.utc))
+        except (ValueError, OverflowError):  # 9999-12-31T23:00-05:00 is past year 9999 in UTC
             return None
-        if value.year < 1990:
-            return None
-        has_time = bool(re.search(r"\d{1,2}:\d{2}", raw))
-        if not has_time:
-            day = value.date()
-            return cls(day.isoformat(), datetime(day.year, day.month, day.day, tzinfo=timezone.utc))
-        text = value.isoformat()
-        instant = value if value.tzinfo else value.replace(tzinfo=timezone.utc)
-        return cls(text, instant.astimezone(timezone.utc))
 
 
 @dataclass

@@ -22,7 +22,7 @@ import re
 import warnings
 from copy import deepcopy
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import trafilatura
@@ -33,7 +33,14 @@ from trafilatura.utils import load_html
 from crawler.extraction.authors import choose_author
 from crawler.extraction.cleaning import clean
 from crawler.extraction.language import detect_language
-from crawler.extraction.metadata import DateValue, choose_title, read_metadata, read_title_candidates
+from crawler.extraction.metadata import (
+    FUTURE_TOLERANCE,
+    DateValue,
+    choose_title,
+    plausible,
+    read_metadata,
+    read_title_candidates,
+)
 from crawler.extraction.pagetype import LayoutSignals, classify
 from crawler.extraction.result import Extracted
 from crawler.extraction.textdates import PUBLISHED_WORDS, find_dates, is_date_line, published_in
@@ -41,9 +48,6 @@ from crawler.extraction.textdates import PUBLISHED_WORDS, find_dates, is_date_li
 #: Bump when a change to extraction or cleaning changes its output; stored per article
 #: so ``transfernews reextract`` can tell stale rows.
 EXTRACTOR_VERSION = f"tn2+trafilatura{trafilatura.__version__}"
-
-#: A date this far past the fetch time is a typo or a header clock, not a publication date.
-FUTURE_TOLERANCE = timedelta(days=1)
 
 # dateutil warns on every "EST"/"CEST" it cannot map; the offset is simply not used
 warnings.filterwarnings("ignore", module="dateutil.parser")
@@ -193,17 +197,23 @@ def settle_date(tree, meta, date_lines: list[str], fetched_at: datetime, hints: 
     """``(published, source, modified)`` by trust: markup (JSON-LD, ``<meta>``,
     ``<time>``), then a date the page states in words (date lines the cleaner took out
     of the body, the byline next to the headline), then htmldate on the page without
-    its header and sidebars. Never later than the fetch (plus a day of time-zone slack),
-    never the header's "today"."""
+    its header and sidebars. Every candidate must be :func:`plausible` at the fetch
+    time: not before 1990, never later than the fetch plus a day of time-zone slack
+    (a year-9999 or 1970 date is a template default, not this article's date), never
+    the header's "today". A modified date obeys the same rule."""
     limit = fetched_at + FUTURE_TOLERANCE
-    modified = meta.modified
-    if meta.published is not None and meta.published.instant <= limit:
+
+    def ok(value: DateValue | None) -> bool:
+        return value is not None and plausible(value.instant, fetched_at)
+
+    modified = meta.modified if ok(meta.modified) else None
+    if ok(meta.published):
         return meta.published, meta.published_source, modified
     published, updated = text_date(date_lines + _headline_region_lines(tree), _zone(hints.timezone))
-    if published is not None and published.instant <= limit:
-        return published, "text", modified or updated
+    if ok(published):
+        return published, "text", modified or (updated if ok(updated) else None)
     value = _htmldate(tree, limit)
-    if value is not None and value.instant <= limit:
+    if ok(value):
         return value, "htmldate", modified
     return None, None, modified
 
