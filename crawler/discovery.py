@@ -3,17 +3,22 @@
 Kept apart from the spider so the parsing rules can be tested on bytes alone.
 XML is parsed without entity expansion, DTD loading or network access: a feed is
 untrusted input (entity bombs, external entities that would read local files).
+Sitemaps are read as a stream, one ``<url>`` at a time, so a 50 000-entry file costs
+the entries, not a tree of them. Dates that fail :func:`plausible` (before 1990, or
+more than a day in the future) are dropped: an announcement with a year-9999 or 1970
+date says nothing about when the article appeared.
 """
 from __future__ import annotations
 
 import calendar
+import io
 from dataclasses import dataclass
 from datetime import datetime, timezone
 
 import feedparser
 from lxml import etree
 
-from crawler.extraction.metadata import DateValue
+from crawler.extraction.metadata import DateValue, plausible
 
 
 @dataclass
@@ -33,23 +38,32 @@ class SitemapDoc:
     kind: str  # "urlset" | "sitemapindex" | "unknown"
     entries: list[Announced]
     truncated: bool = False
+    #: ``<url>`` / ``<sitemap>`` entries in the file, read or not (over the cap: more)
+    total: int = 0
 
 
 class DiscoveryError(ValueError):
     """A feed or sitemap that cannot be read at all."""
 
 
-def _struct_to_dt(value) -> datetime | None:
+def _struct_to_dt(value, now: datetime) -> datetime | None:
     if not value:
         return None
     try:
-        return datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
-    except (OverflowError, ValueError, TypeError):
+        instant = datetime.fromtimestamp(calendar.timegm(value), tz=timezone.utc)
+    except (OverflowError, ValueError, TypeError, OSError):
         return None
+    return instant if plausible(instant, now) else None
 
 
-def parse_feed(body: bytes) -> list[Announced]:
-    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order."""
+def _sane(value: DateValue | None, now: datetime) -> datetime | None:
+    return value.instant if value is not None and plausible(value.instant, now) else None
+
+
+def parse_feed(body: bytes, now: datetime | None = None) -> list[Announced]:
+    """Entries of an RSS 0.9x/1.0/2.0 or Atom feed, in feed order; dates only when
+    :func:`plausible` at ``now``."""
+    now = now or datetime.now(timezone.utc)
     parsed = feedparser.parse(body, sanitize_html=False, resolve_relative_uris=False)
     if not parsed.entries and (parsed.get("bozo") or not parsed.get("version")):
         reason = parsed.get("bozo_exception") or "no RSS or Atom document found"
@@ -62,55 +76,71 @@ def parse_feed(body: bytes) -> list[Announced]:
             link = links[0] if links else None
         if not link:
             continue
-        published = _struct_to_dt(entry.get("published_parsed")) or _struct_to_dt(entry.get("updated_parsed"))
+        published = _struct_to_dt(entry.get("published_parsed"), now) or _struct_to_dt(entry.get("updated_parsed"), now)
         entries.append(Announced(url=link.strip(), guid=(entry.get("id") or link).strip(),
                                  title=(entry.get("title") or "").strip() or None, published_at=published))
     return entries
 
 
-def _xml_parser() -> etree.XMLParser:
-    return etree.XMLParser(
-        resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
-        recover=True, remove_comments=True, remove_pis=True,
-    )
+#: how the sitemap parser treats untrusted XML (see the module docstring)
+_XML_OPTIONS = dict(
+    resolve_entities=False, no_network=True, load_dtd=False, huge_tree=False,
+    recover=True, remove_comments=True, remove_pis=True,
+)
 
 
 def _local(tag) -> str:
     return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
-def parse_sitemap(body: bytes, max_urls: int = 50_000) -> SitemapDoc:
-    """A sitemap (``urlset``, with Google News ``news:`` fields) or a sitemap index."""
+def parse_sitemap(body: bytes, max_urls: int = 50_000, now: datetime | None = None) -> SitemapDoc:
+    """A sitemap (``urlset``, with Google News ``news:`` fields) or a sitemap index.
+
+    At most ``max_urls`` entries are read (the sitemap protocol's limit is 50 000 per
+    file); the rest are counted in ``total`` and ``truncated`` is set. Memory stays at
+    the entries read: each ``<url>`` element is dropped once read.
+    """
+    now = now or datetime.now(timezone.utc)
+    entries: list[Announced] = []
+    kind, root, total, over = None, None, 0, 0
     try:
-        root = etree.fromstring(body, parser=_xml_parser())
+        for event, node in etree.iterparse(io.BytesIO(body), events=("start", "end"), **_XML_OPTIONS):
+            if root is None:
+                root, kind = node, _local(node.tag).lower()
+                if kind not in ("urlset", "sitemapindex"):
+                    return SitemapDoc("unknown", [])
+                continue
+            if event != "end" or node.getparent() is not root:
+                continue
+            if _local(node.tag) in ("url", "sitemap"):
+                total += 1
+                if len(entries) >= max_urls:
+                    over += 1
+                elif (entry := _entry(node, now)) is not None:
+                    entries.append(entry)
+            node.clear()
+            while node.getprevious() is not None:  # what is read is dropped: bounded memory
+                del root[0]
     except etree.XMLSyntaxError as exc:
-        raise DiscoveryError(f"not a readable sitemap: {exc}") from None
+        if root is None:
+            raise DiscoveryError(f"not a readable sitemap: {exc}") from None
+        # broken after a good start (a truncated download): keep what was read
     if root is None:
         raise DiscoveryError("not a readable sitemap: empty document")
-    kind = _local(root.tag).lower()
-    if kind not in ("urlset", "sitemapindex"):
-        return SitemapDoc("unknown", [])
-    entries: list[Announced] = []
-    truncated = False
-    for node in root:
-        if _local(node.tag) not in ("url", "sitemap"):
-            continue
-        if len(entries) >= max_urls:
-            truncated = True
-            break
-        fields: dict[str, str] = {}
-        for child in node.iter():
-            name = _local(child.tag)
-            if name and child.text and child.text.strip() and name not in fields:
-                fields[name] = child.text.strip()
-        loc = fields.get("loc")
-        if not loc:
-            continue
-        published = DateValue.parse(fields.get("publication_date"))
-        modified = DateValue.parse(fields.get("lastmod"))
-        entries.append(Announced(
-            url=loc, guid=loc, title=fields.get("title"),
-            published_at=published.instant if published else None,
-            modified_at=modified.instant if modified else None,
-        ))
-    return SitemapDoc(kind, entries, truncated)
+    return SitemapDoc(kind, entries, truncated=over > 0, total=total)
+
+
+def _entry(node, now: datetime) -> Announced | None:
+    fields: dict[str, str] = {}
+    for child in node.iter():
+        name = _local(child.tag)
+        if name and child.text and child.text.strip() and name not in fields:
+            fields[name] = child.text.strip()
+    loc = fields.get("loc")
+    if not loc:
+        return None
+    return Announced(
+        url=loc, guid=loc, title=fields.get("title"),
+        published_at=_sane(DateValue.parse(fields.get("publication_date")), now),
+        modified_at=_sane(DateValue.parse(fields.get("lastmod")), now),
+    )

@@ -1,4 +1,7 @@
 """Feeds and sitemaps read into announced URLs, safely."""
+import time
+from datetime import datetime, timezone
+
 import pytest
 
 from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
@@ -89,3 +92,46 @@ def test_sitemap_entities_are_not_expanded(tmp_path):
 
 def test_not_a_sitemap():
     assert parse_sitemap(b"<html><body>hi</body></html>").kind == "unknown"
+
+
+NOW = datetime(2024, 6, 1, tzinfo=timezone.utc)
+
+
+def test_absurd_feed_dates_are_dropped():
+    dates = ["Fri, 31 Dec 9999 23:59:59 -0500", "Fri, 31 Dec 9999 23:59:59 +0500", "Mon, 01 Jan 0001 00:00:00 +0000",
+             "Thu, 01 Jan 1970 00:00:00 +0000", "Thu, 01 Jun 2054 10:00:00 +0200", "yesterday-ish",
+             "Tue, 04 Jun 2024 10:00:00 +0000", "Sat, 01 Jun 2024 20:00:00 +0200"]
+    body = ('<rss version="2.0"><channel><title>x</title>' + "".join(
+        f"<item><link>https://x.it/{i}</link><pubDate>{d}</pubDate></item>" for i, d in enumerate(dates))
+        + "</channel></rss>").encode()
+    entries = parse_feed(body, now=NOW)
+    assert len(entries) == len(dates)
+    assert [e.published_at for e in entries] == [None] * 7 + [datetime(2024, 6, 1, 18, tzinfo=timezone.utc)]
+
+
+def test_absurd_sitemap_dates_are_dropped():
+    values = ["9999-12-31T23:00:00-05:00", "9999-12-31", "0001-01-01", "1970-01-01T00:00:00Z", "2054-01-01",
+              "yesterday-ish", "2024-02-30", "2024-06-02"]
+    body = ('<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">' + "".join(
+                f"<url><loc>https://x.it/{i}</loc><lastmod>{v}</lastmod>"
+                f"<news:news><news:publication_date>{v}</news:publication_date></news:news></url>"
+                for i, v in enumerate(values)) + "</urlset>").encode()
+    doc = parse_sitemap(body, now=NOW)
+    assert len(doc.entries) == len(values)
+    expected = [None] * 7 + [datetime(2024, 6, 2, tzinfo=timezone.utc)]
+    assert [e.modified_at for e in doc.entries] == [e.published_at for e in doc.entries] == expected
+
+
+def test_50000_entry_sitemap_is_streamed_quickly_and_one_more_is_cut():
+    rows = "".join(f"<url><loc>https://x.it/calciomercato/2024/notizia-{i}/</loc><lastmod>2024-03-01T10:00:00+01:00"
+                   f"</lastmod></url>" for i in range(50_001))
+    body = f'<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{rows}</urlset>'.encode()
+    start = time.monotonic()
+    doc = parse_sitemap(body)
+    assert time.monotonic() - start < 10  # about 0.5 s on a laptop core
+    assert len(doc.entries) == 50_000 and doc.total == 50_001 and doc.truncated
+    assert doc.entries[-1].url == "https://x.it/calciomercato/2024/notizia-49999/"
+    assert doc.entries[0].modified_at == datetime(2024, 3, 1, 9, tzinfo=timezone.utc)
+    whole = parse_sitemap(body, max_urls=60_000)
+    assert len(whole.entries) == 50_001 and not whole.truncated
