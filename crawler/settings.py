@@ -54,8 +54,14 @@ FEED_EXPORT_ENCODING = "utf-8"
 TRANSFERNEWS_DB = None
 #: skip sitemap entries older than this many days (None: no limit); per source: max_age_days
 TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS = None
-#: largest number of URLs read from one sitemap file
+#: largest number of URLs read from one sitemap file (the sitemap protocol's limit); the
+#: rest are ignored, with a warning and a note on the sitemap's ``pages`` row
 TRANSFERNEWS_SITEMAP_MAX_URLS = 50_000
+#: largest sitemap body, compressed or not (the protocol's 50 MB; DOWNLOAD_MAXSIZE is for pages)
+TRANSFERNEWS_SITEMAP_MAX_BYTES = 50 * 1024 * 1024
+#: sitemap indexes are followed this many levels below a registry sitemap; deeper indexes
+#: are not followed (an index that links to itself under a new URL each time)
+TRANSFERNEWS_SITEMAP_MAX_DEPTH = 3
 #: a failing article URL (5xx, timeout) is retried on later runs until it failed this often
 TRANSFERNEWS_MAX_ATTEMPTS = 8
 #: re-fetch articles first stored within this many hours, with conditional GET, to catch

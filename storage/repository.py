@@ -217,7 +217,7 @@ class Repository:
                     Page.state.in_(("queued", "sitemap", "listing", "feed", "not_modified", "error")),
                 ).order_by(Page.id))]
 
-    def enqueue(self, source_id: int, urls: list[str], role: str = "article") -> None:
+    def enqueue(self, source_id: int, urls: list[str], role: str = "article", keys: list[str] | None = None) -> None:
         """Remember discovered URLs before fetching them (state ``queued``): articles, and
         the child sitemaps and second-level listings that later runs re-check.
 
@@ -227,13 +227,13 @@ class Repository:
         if not urls:
             return
         now = utcnow()
+        keys = keys or [url_key(url) for url in urls]
+        rows = [dict(url_key=key, url=url, source_id=source_id, role=role, state="queued", fetched_at=now, attempts=0)
+                for url, key in zip(urls, keys)]
         with self.sessions.begin() as session:
-            for url in urls:
-                stmt = _insert(session, Page).values(
-                    url_key=url_key(url), url=url, source_id=source_id, role=role,
-                    state="queued", fetched_at=now, attempts=0,
-                )
-                session.execute(stmt.on_conflict_do_nothing(index_elements=["url_key"]))
+            stmt = _insert(session, Page).on_conflict_do_nothing(index_elements=["url_key"])
+            for start in range(0, len(rows), 5000):  # one statement, executemany: a 50 000-URL sitemap in seconds
+                session.execute(stmt, rows[start:start + 5000])
 
     def pending(self, source_ids: list[int], max_attempts: int) -> list[tuple[str, int]]:
         """Article URLs still owed: queued by an earlier run that did not get to them,
@@ -472,12 +472,11 @@ class Repository:
         now = utcnow()
         with self.sessions.begin() as session:
             before = session.scalar(select(func.count()).select_from(FeedEntry).where(FeedEntry.feed_url == feed_url))
-            for entry in entries:
-                stmt = _insert(session, FeedEntry).values(
-                    source_id=source_id, feed_url=feed_url, guid=entry["guid"], url=entry["url"],
-                    url_key=url_key(entry["url"]), title=entry.get("title"),
-                    published_at=entry.get("published_at"), first_seen=now,
-                )
-                session.execute(stmt.on_conflict_do_nothing(index_elements=["feed_url", "guid"]))
+            stmt = _insert(session, FeedEntry).on_conflict_do_nothing(index_elements=["feed_url", "guid"])
+            rows = [dict(source_id=source_id, feed_url=feed_url, guid=entry["guid"], url=entry["url"],
+                         url_key=entry.get("url_key") or url_key(entry["url"]), title=entry.get("title"),
+                         published_at=entry.get("published_at"), first_seen=now) for entry in entries]
+            for start in range(0, len(rows), 5000):
+                session.execute(stmt, rows[start:start + 5000])
             after = session.scalar(select(func.count()).select_from(FeedEntry).where(FeedEntry.feed_url == feed_url))
         return after - before

@@ -188,3 +188,100 @@ def test_user_input_never_reaches_sql_as_text(cli, tmp_path, evil):
     assert raw.returncode in (0, 2) and "Traceback" not in raw.stderr
     assert rows(db, "select count(*) from articles") == before
     assert rows(db, "pragma integrity_check") == [("ok",)]
+
+
+# -- sitemaps: cycles, traps, gzip quirks, 50 000 entries -----------------------------------------------
+
+MAPS_SEEDS = ("/self.xml", "/a.xml", "/trap.xml", "/gz-encoded.xml", "/gz-wrong-type.xml", "/gz-double.xml.gz")
+
+
+def test_sitemap_cycles_and_traps_end_each_sitemap_read_once_per_run(cli, tmp_path):
+    """An index listing itself (also with a tracking parameter and a fragment), two
+    indexes listing each other, and an index that links to itself under a new URL on
+    every answer: the crawl ends, each sitemap is fetched once per run, the articles
+    they list are stored. Gzip sitemaps with a Content-Encoding, labelled as plain XML,
+    or compressed twice are read too."""
+    from collections import Counter
+
+    with SiteServer(HOSTILE, ["maps"]) as server:
+        base = server.base("maps")
+        sources = tmp_path / "s.yaml"
+        sources.write_text(f"sources:\n  - name: maps\n    sitemaps: {[base + s for s in MAPS_SEEDS]}\n")
+        db = tmp_path / "m.db"
+        sitemaps = {"/self.xml", "/a.xml", "/b.xml", "/urls-1.xml", "/urls-2.xml", "/urls-3.xml", "/trap.xml",
+                    "/trap.xml?n=1", "/trap.xml?n=2", "/trap.xml?n=3", *MAPS_SEEDS}
+        for run in (1, 2):
+            before = len(server.log)
+            start = time.monotonic()
+            result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, cwd=tmp_path, timeout=120)
+            assert result.returncode == 0, result.stdout + result.stderr
+            assert time.monotonic() - start < 60
+            fetched = Counter(r.path for r in server.log[before:] if r.method == "GET")
+            assert max(fetched.values()) == 1, fetched  # nothing twice in one run
+            xml = {p for p in fetched if ".xml" in p}
+            if run == 1:
+                assert xml == sitemaps
+                assert {f"/art/{n}/" for n in (1, 2, 3, 4)} <= set(fetched)
+            else:
+                # known sitemaps re-checked (304 or 200), no article fetched again; the trap
+                # goes three levels further each run, never further
+                assert sitemaps <= xml and xml - sitemaps == {"/trap.xml?n=4", "/trap.xml?n=5", "/trap.xml?n=6"}
+                assert not any(p.startswith("/art/") for p in fetched)
+            assert "levels deep" in result.stderr  # the trap is reported
+    titles = {t for (t,) in rows(db, "select title from articles")}
+    assert len(titles) == 4 and "Cremonese, ufficiale l'arrivo del nuovo portiere" in titles
+    gzipped = Counter(url[len(base):].split("/")[1] for (url,) in rows(
+        db, "select url from pages where role = 'article' and url not like '%/art/%'"))
+    assert gzipped == {"encoded": 3, "wrong-type": 3, "double": 3}
+    assert rows(db, "select count(*) from pages where role = 'sitemap' and state != 'sitemap'") == [(0,)]
+
+
+def _crawl_measured(args, cwd, env=None):
+    """Run ``transfernews ARGS`` and report (result, seconds, peak RSS in MB of the crawl)."""
+    import resource
+
+    probe = ("import resource, subprocess, sys; r = subprocess.run(sys.argv[1:]); "
+             "print('maxrss', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr); "
+             "sys.exit(r.returncode)")
+    full_env = dict(os.environ)
+    full_env.pop("TRANSFERNEWS_DB", None)
+    full_env.update(env or {})
+    start = time.monotonic()
+    result = subprocess.run([sys.executable, "-c", probe, sys.executable, "-m", "crawler.cli", *args], cwd=cwd,
+                            env=full_env, capture_output=True, text=True, timeout=180)
+    seconds = time.monotonic() - start
+    maxrss_kb = int(result.stderr.rsplit("maxrss ", 1)[1].split()[0])
+    assert resource.RUSAGE_CHILDREN  # Linux reports ru_maxrss in KB
+    return result, seconds, maxrss_kb / 1024
+
+
+@pytest.mark.parametrize("path, entries", [("/big.xml.gz", 50_000), ("/over.xml", 50_001)])
+def test_50000_entry_sitemap_is_queued_whole_in_bounded_time_and_memory(tmp_path, path, entries):
+    """A sitemap at the protocol's limit (50 000 URLs, 7.7 MB, here gzipped) is streamed,
+    and every URL is queued before any is fetched; the crawl is stopped after a few
+    pages (CLOSESPIDER_PAGECOUNT), the rest stays queued for the next run. One entry
+    over the limit: the first 50 000 are read, the sitemap's row says so."""
+    with SiteServer(HOSTILE, ["maps"]) as server:
+        base = server.base("maps")
+        sources = tmp_path / "s.yaml"
+        sources.write_text(f"sources:\n  - name: maps\n    sitemaps: [{base}{path}]\n")
+        db = tmp_path / "b.db"
+        result, seconds, maxrss_mb = _crawl_measured(
+            ["crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, "-s", "CLOSESPIDER_PAGECOUNT=25"],
+            tmp_path)
+        fetched = [p for p in server.requests_for("maps") if p.startswith("/big/")]
+    assert result.returncode == 4, result.stdout + result.stderr  # interrupted on purpose
+    assert seconds < 60 and maxrss_mb < 600, (seconds, maxrss_mb)
+    states = dict(rows(db, "select state, count(*) from pages where role = 'article' group by state"))
+    assert sum(states.values()) == 50_000 and set(states) <= {"queued", "gone"}
+    assert 0 < states.get("gone", 0) == len(set(fetched)) < 200  # a limited number fetched, each recorded
+    assert rows(db, "select count(distinct url_key) from pages where role = 'article'") == [(50_000,)]
+    assert rows(db, "select count(*) from pages where url like ?", f"%/big/{entries - 1}/") == [(int(entries == 50_000),)]
+    ((state, note),) = rows(db, "select state, error from pages where role = 'sitemap'")
+    assert state == "sitemap"
+    if entries > 50_000:
+        assert note == "read the first 50000 of 50001 entries (TRANSFERNEWS_SITEMAP_MAX_URLS, the sitemap protocol's limit)"
+        assert "read the first 50000 of 50001 entries" in result.stderr
+    else:
+        assert note is None
+

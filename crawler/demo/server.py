@@ -17,11 +17,17 @@ test-suite (every crawl test talks real HTTP to it). The rules:
   never answer), ``{"slow": true}`` (a byte a second), ``{"reset": true}`` (reset
   mid-body), ``{"status": 503, "retry_after": 1}``, ``{"gzip_bomb": MB}``,
   ``{"truncated_gzip": true}``, ``{"body": "...", "content_type": "..."}`` (served as is,
-  encoded with ``encoding``), ``{"generate": "deep" | "binary" | "nul" | "huge"}``.
+  encoded with ``encoding``), ``{"parts": [["text", "encoding"], ...]}`` (one body mixing
+  encodings), ``{"generate": "deep" | "binary" | "nul" | "huge"}``,
+  ``{"sitemap_urls": N, "prefix": "/big/", "gzip": "file" | "encoding" | "wrong-type" |
+  "double"}`` (a sitemap of N article URLs ``/big/<i>/``, made on request, optionally
+  gzipped: see ``_SITEMAP_GZIP``) and ``{"sitemap_trap": true}`` (a sitemap index that links to
+  itself under a new query string on every answer).
   Everything is bounded: a hanging or slow answer stops after ``HOSTILE_MAX_SECONDS``.
 """
 from __future__ import annotations
 
+import functools
 import gzip
 import hashlib
 import json
@@ -69,6 +75,27 @@ def _generated(kind: str) -> tuple[bytes, str]:
     if kind == "huge":
         return b"<html><body>" + b"<p>" + b"x" * (12 * 1024 * 1024) + b"</p></body></html>", "text/html; charset=utf-8"
     raise ValueError(kind)
+
+
+@functools.lru_cache(maxsize=4)
+def _big_sitemap(base: str, count: int, prefix: str = "/big/") -> bytes:
+    """A urlset of ``count`` article URLs (the sitemap protocol allows 50 000 per file)."""
+    head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
+    rows = "".join(f"<url><loc>{base}{prefix}{i}/</loc><lastmod>2024-03-{1 + i % 28:02d}T10:00:00+01:00</lastmod></url>\n"
+                   for i in range(count))
+    return (head + rows + "</urlset>\n").encode("utf-8")
+
+
+#: how a generated sitemap is compressed: as a ``.gz`` file, with ``Content-Encoding``,
+#: a gzip file labelled as plain XML, or a gzip file sent with ``Content-Encoding`` on top
+_SITEMAP_GZIP = {
+    None: lambda b: (b, {"Content-Type": "application/xml"}),
+    "file": lambda b: (gzip.compress(b, mtime=0), {"Content-Type": "application/x-gzip"}),
+    "encoding": lambda b: (gzip.compress(b, mtime=0), {"Content-Type": "application/xml", "Content-Encoding": "gzip"}),
+    "wrong-type": lambda b: (gzip.compress(b, mtime=0), {"Content-Type": "application/xml"}),
+    "double": lambda b: (gzip.compress(gzip.compress(b, mtime=0), mtime=0),
+                         {"Content-Type": "application/x-gzip", "Content-Encoding": "gzip"}),
+}
 
 
 def _gzip_bomb(megabytes: int) -> bytes:
@@ -160,6 +187,23 @@ class _Handler(BaseHTTPRequestHandler):
         if "generate" in route:
             body, content_type = _generated(route["generate"])
             self._send(200, body, {"Content-Type": content_type}, head)
+            return True
+        if "sitemap_urls" in route:
+            body = _big_sitemap(site.owner.base(site.name), int(route["sitemap_urls"]), route.get("prefix", "/big/"))
+            self._send(200, *_SITEMAP_GZIP[route.get("gzip")](body), head)
+            return True
+        if route.get("sitemap_trap"):
+            query = urlsplit(self.path).query
+            n = int(query[2:]) + 1 if query.startswith("n=") and query[2:].isdigit() else 1
+            base = site.owner.base(site.name) + urlsplit(self.path).path
+            body = ('<?xml version="1.0" encoding="UTF-8"?><sitemapindex xmlns="http://www.sitemaps.org/schemas/'
+                    f'sitemap/0.9"><sitemap><loc>{base}?n={n}</loc></sitemap></sitemapindex>').encode()
+            self._send(200, body, {"Content-Type": "application/xml"}, head)
+            return True
+        if "parts" in route:
+            body = b"".join(text.encode(encoding) for text, encoding in route["parts"])
+            headers = {"Content-Type": route["content_type"]} if route.get("content_type") else {}
+            self._send(int(route.get("status", 200)), body, headers, head)
             return True
         if "body" in route:
             body = route["body"].encode(route.get("encoding", "utf-8"))

@@ -133,26 +133,40 @@ class NewsSpider(scrapy.Spider):
         return headers
 
     def _discovery_request(self, url: str, source: Source, role: str, callback, level: int = 0):
+        meta = {"tn_source": source.name, "tn_role": role, "tn_level": level, "handle_httpstatus_list": [304]}
+        if role == "sitemap":
+            # the protocol allows 50 MB per sitemap; DOWNLOAD_MAXSIZE is sized for pages
+            meta["download_maxsize"] = meta["download_warnsize"] = self._sitemap_max_bytes()
         return scrapy.Request(
             fetch_url(url), callback=callback, errback=self.on_error, headers=self._validator_headers(url),
-            priority=DISCOVERY_PRIORITY,
-            meta={"tn_source": source.name, "tn_role": role, "tn_level": level, "handle_httpstatus_list": [304]},
+            priority=DISCOVERY_PRIORITY, meta=meta,
         )
+
+    def _sitemap_max_bytes(self) -> int:
+        return self.settings.getint("TRANSFERNEWS_SITEMAP_MAX_BYTES") or self.settings.getint("DOWNLOAD_MAXSIZE")
 
     def _article_requests(self, urls, source: Source, level: int = 1) -> list[scrapy.Request]:
         """Requests for possible articles, minus those stored, failed for good, or
         already scheduled in this run (all by URL key). The new ones are recorded as
         queued before they are handed to Scrapy, so a crash cannot lose them."""
-        new = []
-        max_length = self.settings.getint("URLLENGTH_LIMIT") or 2083
+        checked = []
         for url in urls:
             url = fetch_url(url)
-            if not source.allows(url) or is_home_page(url):
+            if source.allows(url):
+                checked.append((url, url_key(url)))
+        return self._queue_articles(checked, source, level)
+
+    def _queue_articles(self, checked: list[tuple[str, str]], source: Source, level: int = 1) -> list[scrapy.Request]:
+        """:meth:`_article_requests` for ``(fetch URL, URL key)`` pairs the source allows:
+        each URL is normalised once, which matters for a 50 000-entry sitemap."""
+        new, keys = [], []
+        max_length = self.settings.getint("URLLENGTH_LIMIT") or 2083
+        for url, key in checked:
+            if is_home_page(url):
                 continue
             if len(url) > max_length:
                 self._count("url_too_long")
                 continue
-            key = url_key(url)
             if key in self.done:
                 self._count("skipped_known")
                 continue
@@ -163,7 +177,8 @@ class NewsSpider(scrapy.Spider):
             self.scheduled.add(key)
             self.min_level[key] = level
             new.append(url)
-        self.repo.enqueue(self.source_ids[source.name], new)
+            keys.append(key)
+        self.repo.enqueue(self.source_ids[source.name], new, keys=keys)
         return [self._article_request(url, source, level) for url in new]
 
     def _article_request(self, url: str, source: Source, level: int = 1) -> scrapy.Request:
@@ -206,6 +221,7 @@ class NewsSpider(scrapy.Spider):
                 yield self._discovery_request(url, source, "feed", self.parse_feed)
             for url in source.sitemaps:
                 discovery.add(url_key(url))
+                self.scheduled.add(url_key(url))  # an index that lists it again is not followed
                 yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
             for url in source.pages:
                 discovery.add(url_key(url))
@@ -254,11 +270,11 @@ class NewsSpider(scrapy.Spider):
         for entry in entries:
             url = fetch_url(response_url_join(feed_url, entry.url))
             if source.allows(url):
-                records.append({"guid": entry.guid or url, "url": url, "title": entry.title,
+                records.append({"guid": entry.guid or url, "url": url, "url_key": url_key(url), "title": entry.title,
                                 "published_at": entry.published_at})
         if records:
             yield FeedEntriesItem(self.source_ids[source.name], feed_url, records)
-        yield from self._article_requests([r["url"] for r in records], source)
+        yield from self._queue_articles([(r["url"], r["url_key"]) for r in records], source)
 
     def _too_old(self, source: Source, *dates: datetime | None) -> bool:
         days = source.max_age_days or self.settings.getfloat("TRANSFERNEWS_SITEMAP_MAX_AGE_DAYS") or None
@@ -276,25 +292,50 @@ class NewsSpider(scrapy.Spider):
         body = response.body
         try:
             if body[:2] == b"\x1f\x8b":
-                body = gunzip(body, max_size=self.settings.getint("DOWNLOAD_MAXSIZE"))
+                body = gunzip(body, max_size=self._sitemap_max_bytes())
             doc = parse_sitemap(body, self.settings.getint("TRANSFERNEWS_SITEMAP_MAX_URLS"))
         except (DiscoveryError, OSError, EOFError, ValueError) as exc:
             self.logger.warning("%s: not a readable sitemap: %s", response.url, exc)
             yield PageItem(self._page(response, response.request, source, "sitemap", "error", error=str(exc)))
             return
+        note = None
         if doc.truncated:
-            self.logger.warning("%s: more than %d URLs, the rest ignored", response.url, len(doc.entries))
+            # more than the protocol allows in one file: the first entries are read, every run
+            note = (f"read the first {len(doc.entries)} of {doc.total} entries "
+                    f"(TRANSFERNEWS_SITEMAP_MAX_URLS, the sitemap protocol's limit)")
+            self._count("sitemap_truncated")
+            self.logger.warning("%s: %s", response.url, note)
         if doc.kind == "sitemapindex":
-            for entry in doc.entries:
-                url = response_url_join(response.url, entry.url)
-                if source.allows(url) and not self._too_old(source, entry.modified_at):
-                    self.repo.enqueue(self.source_ids[source.name], [fetch_url(url)], role="sitemap")
-                    yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
+            yield from self._follow_sitemaps(response, source, doc)
         else:
             fresh = [e for e in doc.entries if not self._too_old(source, e.published_at, e.modified_at)]
             self._count("sitemap_too_old", len(doc.entries) - len(fresh))
             yield from self._announce(response.url, source, fresh)
-        yield PageItem(self._page(response, response.request, source, "sitemap", "sitemap"))
+        yield PageItem(self._page(response, response.request, source, "sitemap", "sitemap", error=note))
+
+    def _follow_sitemaps(self, response: Response, source: Source, doc):
+        """The sitemaps an index lists, each fetched at most once per run (by URL key:
+        an index listing itself, or two indexes listing each other, end there), and
+        no deeper than ``TRANSFERNEWS_SITEMAP_MAX_DEPTH`` levels of indexes."""
+        level = response.meta.get("tn_level", 0)
+        children = []
+        for entry in doc.entries:
+            url = fetch_url(response_url_join(response.url, entry.url))
+            if not source.allows(url) or self._too_old(source, entry.modified_at):
+                continue
+            key = url_key(url)
+            if key in self.scheduled:
+                self._count("sitemap_repeated")
+                continue
+            if level >= self.settings.getint("TRANSFERNEWS_SITEMAP_MAX_DEPTH"):
+                self._count("sitemap_too_deep")
+                self.logger.warning("%s: sitemap index %d levels deep, %s not followed", response.url, level, url)
+                continue
+            self.scheduled.add(key)
+            children.append(url)
+        self.repo.enqueue(self.source_ids[source.name], children, role="sitemap")
+        for url in children:
+            yield self._discovery_request(url, source, "sitemap", self.parse_sitemap, level=level + 1)
 
     def parse_listing(self, response: Response):
         source = self.sources[response.meta["tn_source"]]
