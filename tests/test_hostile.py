@@ -285,3 +285,43 @@ def test_50000_entry_sitemap_is_queued_whole_in_bounded_time_and_memory(tmp_path
     else:
         assert note is None
 
+
+# -- absurd dates ---------------------------------------------------------------------------------------
+
+def test_absurd_dates_neither_crash_nor_skip_wrongly_nor_get_stored(cli, tmp_path):
+    """Feed, sitemap and page dates in year 9999 (one that overflows in UTC), 0001, the
+    1970 epoch, 30 years ahead, and "yesterday-ish". The rule: a date before 1990 or
+    more than a day after the fetch is no date at all. So max_age_days decides on the
+    remaining dates (none left: the entry is fetched), and no such date is stored."""
+    from datetime import datetime, timedelta, timezone
+
+    with SiteServer(HOSTILE, ["dates"]) as server:
+        base = server.base("dates")
+        sources = tmp_path / "s.yaml"
+        sources.write_text(f"sources:\n  - name: dates\n    feeds: [{base}/feed.xml]\n"
+                           f"    sitemaps: [{base}/sitemap.xml]\n    max_age_days: 3650\n")
+        db = tmp_path / "d.db"
+        result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+        requested = set(server.requests_for("dates"))
+    assert "Traceback" not in result.stderr
+    # sitemap: entries whose only dates are absurd are fetched, absurd dates never outvote real ones
+    fetched = {p.split("/")[2] for p in requested if p.startswith("/s/")}
+    assert fetched == {"recent", "epoch-lastmod", "year-1", "overflow", "yesterday", "recent-epoch-pub"}
+    assert rows(db, "select count(*) from pages where url like '%/s/%'") == [(6,)]  # the skipped ones: no row
+    # feed: every entry queued and fetched, its date kept only when plausible
+    now = datetime.now(timezone.utc)
+    dates = dict(rows(db, "select guid, published_at from feed_entries where guid like 'g-%'"))
+    assert dates == {"g-0": "2024-04-02 08:00:00.000000", **{f"g-{i}": None for i in range(1, 7)}}
+    # articles: every page stored once (plus one alias), published and modified never absurd
+    stored = {url.split("/")[4]: (published, published_at, modified) for url, published, published_at, modified in rows(
+        db, "select canonical_url, published, published_at, modified from articles")}
+    assert set(stored) == {"future-jsonld", "epoch-meta", "future-2056", "text-1970", "good"}
+    assert rows(db, "select count(*) from pages where state = 'queued'") == [(0,)]
+    assert stored["future-jsonld"][0] == "2024-03-12"  # the year-9999 JSON-LD date loses to the date line
+    assert stored["good"] == ("2024-04-02T10:00:00+02:00", "2024-04-02 08:00:00.000000", None)  # modified 2099: dropped
+    for name in ("epoch-meta", "future-2056", "text-1970"):
+        assert stored[name] == (None, None, None), (name, stored[name])
+    for _, published_at, _ in stored.values():
+        if published_at:
+            assert "1990" <= published_at <= (now + timedelta(days=1)).isoformat()
