@@ -192,7 +192,8 @@ def test_user_input_never_reaches_sql_as_text(cli, tmp_path, evil):
 
 # -- sitemaps: cycles, traps, gzip quirks, 50 000 entries -----------------------------------------------
 
-MAPS_SEEDS = ("/self.xml", "/a.xml", "/trap.xml", "/gz-encoded.xml", "/gz-wrong-type.xml", "/gz-double.xml.gz")
+MAPS_SEEDS = ("/self.xml", "/a.xml", "/trap.xml", "/gz-encoded.xml", "/gz-wrong-type.xml", "/gz-double.xml.gz",
+              "/padded.xml")
 
 
 def test_sitemap_cycles_and_traps_end_each_sitemap_read_once_per_run(cli, tmp_path):
@@ -200,7 +201,8 @@ def test_sitemap_cycles_and_traps_end_each_sitemap_read_once_per_run(cli, tmp_pa
     indexes listing each other, and an index that links to itself under a new URL on
     every answer: the crawl ends, each sitemap is fetched once per run, the articles
     they list are stored. Gzip sitemaps with a Content-Encoding, labelled as plain XML,
-    or compressed twice are read too."""
+    or compressed twice are read too, and so is a sitemap larger than DOWNLOAD_MAXSIZE
+    (sitemaps have the protocol's own 50 MB cap)."""
     from collections import Counter
 
     with SiteServer(HOSTILE, ["maps"]) as server:
@@ -213,7 +215,8 @@ def test_sitemap_cycles_and_traps_end_each_sitemap_read_once_per_run(cli, tmp_pa
         for run in (1, 2):
             before = len(server.log)
             start = time.monotonic()
-            result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, cwd=tmp_path, timeout=120)
+            result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST,
+                         "-s", "DOWNLOAD_MAXSIZE=100000", cwd=tmp_path, timeout=120)  # /padded.xml is 180 kB
             assert result.returncode == 0, result.stdout + result.stderr
             assert time.monotonic() - start < 60
             fetched = Counter(r.path for r in server.log[before:] if r.method == "GET")
@@ -232,7 +235,7 @@ def test_sitemap_cycles_and_traps_end_each_sitemap_read_once_per_run(cli, tmp_pa
     assert len(titles) == 4 and "Cremonese, ufficiale l'arrivo del nuovo portiere" in titles
     gzipped = Counter(url[len(base):].split("/")[1] for (url,) in rows(
         db, "select url from pages where role = 'article' and url not like '%/art/%'"))
-    assert gzipped == {"encoded": 3, "wrong-type": 3, "double": 3}
+    assert gzipped == {"encoded": 3, "wrong-type": 3, "double": 3, "padded": 3}
     assert rows(db, "select count(*) from pages where role = 'sitemap' and state != 'sitemap'") == [(0,)]
 
 

@@ -19,9 +19,9 @@ test-suite (every crawl test talks real HTTP to it). The rules:
   ``{"truncated_gzip": true}``, ``{"body": "...", "content_type": "..."}`` (served as is,
   encoded with ``encoding``), ``{"parts": [["text", "encoding"], ...]}`` (one body mixing
   encodings), ``{"generate": "deep" | "binary" | "nul" | "huge"}``,
-  ``{"sitemap_urls": N, "prefix": "/big/", "gzip": "file" | "encoding" | "wrong-type" |
-  "double"}`` (a sitemap of N article URLs ``/big/<i>/``, made on request, optionally
-  gzipped: see ``_SITEMAP_GZIP``) and ``{"sitemap_trap": true}`` (a sitemap index that links to
+  ``{"sitemap_urls": N, "prefix": "/big/", "pad": BYTES, "gzip": "file" | "encoding" |
+  "wrong-type" | "double"}`` (a sitemap of N article URLs ``/big/<i>/``, made on request,
+  each padded with an image caption, optionally gzipped: see ``_SITEMAP_GZIP``) and ``{"sitemap_trap": true}`` (a sitemap index that links to
   itself under a new query string on every answer).
   Everything is bounded: a hanging or slow answer stops after ``HOSTILE_MAX_SECONDS``.
 """
@@ -78,11 +78,14 @@ def _generated(kind: str) -> tuple[bytes, str]:
 
 
 @functools.lru_cache(maxsize=4)
-def _big_sitemap(base: str, count: int, prefix: str = "/big/") -> bytes:
-    """A urlset of ``count`` article URLs (the sitemap protocol allows 50 000 per file)."""
-    head = '<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n'
-    rows = "".join(f"<url><loc>{base}{prefix}{i}/</loc><lastmod>2024-03-{1 + i % 28:02d}T10:00:00+01:00</lastmod></url>\n"
-                   for i in range(count))
+def _big_sitemap(base: str, count: int, prefix: str = "/big/", pad: int = 0) -> bytes:
+    """A urlset of ``count`` article URLs (the sitemap protocol allows 50 000 per file),
+    each with ``pad`` bytes of image caption (a large file with few URLs)."""
+    head = ('<?xml version="1.0" encoding="UTF-8"?>\n<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" '
+            'xmlns:image="http://www.google.com/schemas/sitemap-image/1.1">\n')
+    caption = f"<image:image><image:caption>{'x' * pad}</image:caption></image:image>" if pad else ""
+    rows = "".join(f"<url><loc>{base}{prefix}{i}/</loc><lastmod>2024-03-{1 + i % 28:02d}T10:00:00+01:00</lastmod>"
+                   f"{caption}</url>\n" for i in range(count))
     return (head + rows + "</urlset>\n").encode("utf-8")
 
 
@@ -189,7 +192,8 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, body, {"Content-Type": content_type}, head)
             return True
         if "sitemap_urls" in route:
-            body = _big_sitemap(site.owner.base(site.name), int(route["sitemap_urls"]), route.get("prefix", "/big/"))
+            body = _big_sitemap(site.owner.base(site.name), int(route["sitemap_urls"]), route.get("prefix", "/big/"),
+                                int(route.get("pad", 0)))
             self._send(200, *_SITEMAP_GZIP[route.get("gzip")](body), head)
             return True
         if route.get("sitemap_trap"):
