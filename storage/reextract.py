@@ -32,14 +32,10 @@ class ReextractReport:
 
 
 def decode(raw: bytes, encoding: str | None) -> str:
-    """The stored body as text, with the encoding Scrapy chose when it was fetched."""
-    for candidate in (encoding, "utf-8"):
-        if candidate:
-            try:
-                return raw.decode(candidate)
-            except (LookupError, UnicodeDecodeError):
-                continue
-    return raw.decode("utf-8", errors="replace")
+    """The stored body as text, with the encoding chosen when it was fetched."""
+    from crawler.encoding import decode_stored
+
+    return decode_stored(raw, encoding)
 
 
 def _hints(config: dict | None):

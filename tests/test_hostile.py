@@ -328,3 +328,43 @@ def test_absurd_dates_neither_crash_nor_skip_wrongly_nor_get_stored(cli, tmp_pat
     for _, published_at, _ in stored.values():
         if published_at:
             assert "1990" <= published_at <= (now + timedelta(days=1)).isoformat()
+
+
+# -- mixed and contradictory encodings -----------------------------------------------------------------
+
+#: path -> a phrase the stored text must contain, read back exactly
+CHARSET_PAGES = {
+    "/mixed/": "Il club è soddisfatto: l’accordo prevede un bonus di 500.000 € legato",  # 3 windows-1252 bytes in UTF-8
+    "/header-latin1-meta-utf8/": "«Sono felice di essere qui, perché la Fiorentina è una società ambiziosa",
+    "/header-utf8-meta-cp1252/": "è un trasferimento a titolo definitivo, perché il giocatore aveva chiesto più spazio",
+    "/header-cp1251-meta-utf8/": "Петербургский «Зенит» официально объявил о подписании контракта",
+    "/cp1252-with-utf8-quote/": "Il giocatore: “Qui mi sento a casa, è la scelta più giusta”. La firma è arrivata",
+}
+MOJIBAKE = ("Ã", "Â", "â€", "Ð", "Ñ", "Р°", "РЅ")
+
+
+def test_mixed_and_contradictory_encodings_are_stored_readable(cli, tmp_path):
+    """A UTF-8 page with stray windows-1252 bytes, a windows-1252 page with a UTF-8 quote,
+    and pages whose HTTP charset contradicts their <meta charset> (both ways, and for
+    Cyrillic): every text and title reads as written; a byte windows-1252 leaves
+    undefined becomes one U+FFFD. Re-extraction from the stored bytes gives the same text."""
+    with SiteServer(HOSTILE, ["charsets"]) as server:
+        base = server.base("charsets")
+        sources = tmp_path / "s.yaml"
+        sources.write_text(f"sources:\n  - name: charsets\n    pages: [{base}/]\n")
+        db = tmp_path / "c.db"
+        result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    stored = {url[len(base):]: (title, text, encoding) for url, title, text, encoding in rows(
+        db, "select a.canonical_url, a.title, a.text, p.encoding from articles a join pages p on p.article_id = a.id")}
+    assert set(stored) == set(CHARSET_PAGES)
+    for path, phrase in CHARSET_PAGES.items():
+        title, text, _ = stored[path]
+        assert phrase in text, (path, text)
+        assert not any(m in title + text for m in MOJIBAKE), (path, title, text)
+        assert text.count("\ufffd") == (1 if path == "/mixed/" else 0), (path, text)  # the 0x81 byte
+    assert stored["/mixed/"][0] == "Torino, è fatta per il nuovo difensore"
+    assert stored["/mixed/"][2] == stored["/cp1252-with-utf8-quote/"][2] == "utf-8+windows-1252"
+    assert stored["/header-latin1-meta-utf8/"][2] == "utf-8"
+    again = cli("reextract", "--db", f"sqlite:///{db}", cwd=tmp_path)
+    assert again.returncode == 0 and again.stdout.startswith("5 articles examined: 0 changed"), again.stdout

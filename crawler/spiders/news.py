@@ -14,7 +14,6 @@ from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
-import charset_normalizer
 import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
@@ -23,6 +22,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.gz import gunzip
 
 from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
+from crawler.encoding import decode_html
 from crawler.extraction import extract
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
 from crawler.registry import Source, load_registry, select
@@ -443,27 +443,10 @@ class NewsSpider(scrapy.Spider):
         yield PageItem(page)
 
 
-#: more replacement characters than this share of the text means the declared charset lies
-BAD_DECODING_SHARE = 0.002
-
-
 def decode_body(response: TextResponse) -> tuple[str, str]:
-    """The page as text, and the encoding used.
-
-    Scrapy decodes with the declared charset (HTTP header, then ``<meta>``), or detects
-    one when nothing is declared. A server that declares the wrong charset (ISO-8859-1
-    bytes labelled UTF-8) gives text full of U+FFFD; then charset-normalizer decides from
-    the bytes themselves.
-    """
-    text = response.text
-    bad = text.count("\ufffd")
-    if bad and bad > BAD_DECODING_SHARE * max(len(text), 1):
-        best = charset_normalizer.from_bytes(response.body).best()
-        if best is not None and best.encoding:
-            candidate = str(best)
-            if candidate.count("\ufffd") < bad:
-                return candidate, best.encoding
-    return text, response.encoding
+    """The page as text, and the encoding used: Scrapy's decoding, mended when the
+    declared charset lies or the bytes mix encodings (:mod:`crawler.encoding`)."""
+    return decode_html(response.body, response.text, response.encoding)
 
 
 def response_url_join(base: str, url: str) -> str:
