@@ -43,6 +43,11 @@ SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 
 ITEM_PIPELINES = {"crawler.pipelines.StorePipeline": 300}
+# robots.txt binding for every request that waits for it (see crawler/middlewares.py)
+DOWNLOADER_MIDDLEWARES = {
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "crawler.middlewares.RobotsTxtMiddleware": 100,
+}
 EXTENSIONS = {"crawler.progress.Progress": 500}
 
 LOG_LEVEL = "INFO"

@@ -115,6 +115,26 @@ def test_robots_disallowed_pages_are_never_requested(crawl, sites):
         assert "/robots.txt" in requested
 
 
+def test_robots_txt_holds_for_urls_owed_by_an_earlier_run(crawl, sites):
+    """A run starts with many requests to one site before its robots.txt is in: all of
+    them wait for it, and a disallowed one among them is not fetched (Scrapy 2.19 gave
+    every waiter after the first no parser at all, so they were fetched)."""
+    assert crawl().returncode == 0
+    site = "mercatoflash"
+    with sqlite3.connect(crawl.db) as conn:  # owed by a run that died: all queued, the disallowed one last
+        conn.execute("update pages set state = 'queued' where state in ('not_article', 'blocked')")
+        conn.execute("update pages set id = id + 100000 where url like '%/riservato/%'")
+        owed = conn.execute("select count(*) from pages where state = 'queued' and url like ?",
+                            (sites.base(site) + "/%",)).fetchone()[0]
+    assert owed >= 4
+    before = len(sites.log)
+    assert crawl().returncode == 0
+    requested = [r.path for r in sites.log[before:] if r.site == site]
+    assert "/privacy/" in requested  # the owed pages were fetched again
+    assert not [p for p in requested if p.startswith("/riservato/")], requested
+    assert rows(crawl.db, "select state from pages where url like '%/riservato/%'") == [("blocked",)]
+
+
 def test_second_crawl_fetches_no_article_again_and_adds_nothing(crawl, sites):
     assert crawl().returncode == 0
     before = rows(crawl.db, "select id, url_key, text from articles order by id")
