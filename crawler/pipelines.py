@@ -1,5 +1,13 @@
-"""The store pipeline: items from the spider become rows, one transaction per item."""
+"""The store pipeline: items from the spider become rows, one transaction per item.
+
+A database that refuses a write (locked by another process past the timeout, disk
+full, read-only, gone) stops the crawl: see :meth:`NewsSpider.database_failed`. The item
+is dropped, its URL stays ``queued`` or ``error``, and the next run fetches it again.
+"""
 from __future__ import annotations
+
+from scrapy.exceptions import DropItem
+from sqlalchemy.exc import OperationalError
 
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
 
@@ -31,6 +39,15 @@ class StorePipeline:
 
     def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
+        if spider.db_failure:
+            raise DropItem("not stored: the database is unavailable", log_level="INFO")
+        try:
+            return self._store(item, spider)
+        except OperationalError as exc:
+            spider.database_failed(exc)
+            raise DropItem("not stored: the database is unavailable", log_level="INFO") from None
+
+    def _store(self, item, spider):
         repo, run_id = spider.repo, spider.run_id
         if isinstance(item, ArticleItem):
             outcome, article_id = repo.store_article(item.page, item.extracted, run_id)

@@ -7,10 +7,11 @@ from __future__ import annotations
 
 from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
+from sqlalchemy.exc import OperationalError
 
 from crawler.registry import Source
 from crawler.spiders.news import NewsSpider
-from storage.db import check_writable, open_db, resolve_url
+from storage.db import DatabaseError, check_writable, open_db, resolve_url, unavailable
 from storage.models import CrawlRun
 
 
@@ -45,16 +46,33 @@ def run_crawl(sources: list[Source], db_url: str | None = None, overrides: dict[
 
     The database is opened (and migrated) before Scrapy starts, so an unreachable
     database fails fast with :class:`storage.db.DatabaseError` instead of a traceback
-    from inside the reactor.
+    from inside the reactor. A database that fails during the crawl (locked past
+    ``TRANSFERNEWS_DB_TIMEOUT``, disk full, read-only) stops it, and raises
+    :class:`~storage.db.DatabaseError` here too, after the reactor has stopped.
     """
     db_url = resolve_url(db_url)
     engine, sessions = open_db(db_url)
     check_writable(engine)
     process = CrawlerProcess(build_settings(db_url, overrides, log_level))
     crawler = process.create_crawler(NewsSpider)
-    process.crawl(crawler, sources=sources)
+    failed_start = []
+
+    def start_failed(failure):
+        if not failure.check(OperationalError):
+            return failure
+        failed_start.append(failure.value)  # locked (or gone) between the probe and the run's first write
+
+    process.crawl(crawler, sources=sources).addErrback(start_failed)
     process.start()
+    if failed_start:
+        raise DatabaseError(unavailable(db_url, failed_start[0], " when the crawl started") + "; nothing was crawled")
     spider = crawler.spider
+    if getattr(spider, "db_failure", None):
+        stored = crawler.stats.get_value("transfernews/articles_new", 0)
+        raise DatabaseError(
+            f"{spider.db_failure}. The crawl stopped after storing {stored} new articles, each whole; "
+            f"pages not stored stay queued and the next run fetches them"
+        )
     run_id = getattr(spider, "run_id", None)
     if run_id is None:
         return None

@@ -156,11 +156,24 @@ def check_writable(engine: Engine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
             conn.rollback()
     except OperationalError as exc:
-        raise DatabaseError(
-            f"database {engine.url.render_as_string()} unavailable: {exc.orig} "
-            f"(another process held the write lock for more than {_timeout():g} s; "
-            f"{TIMEOUT_ENV_VAR} sets the wait)"
-        ) from None
+        raise DatabaseError(unavailable(engine.url.render_as_string(), exc)) from None
+
+
+def unavailable(url: str, exc: BaseException, when: str = "") -> str:
+    """The message for a database that refused a read or write: the driver's reason and,
+    for a lock, who to blame and how long we waited."""
+    try:
+        url = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        pass
+    reason = str(getattr(exc, "orig", None) or exc).strip()
+    hint = ""
+    if "locked" in reason or "busy" in reason:
+        hint = (f" (another process held the write lock for more than {_timeout():g} s; "
+                f"{TIMEOUT_ENV_VAR} sets the wait)")
+    elif "disk" in reason or "readonly" in reason or "read-only" in reason:
+        hint = " (is the disk full, or the file or its directory not writable?)"
+    return f"database {url} unavailable{when}: {reason}{hint}"
 
 
 def open_db(url: str | None = None, migrate: bool = True) -> tuple[Engine, sessionmaker[Session]]:

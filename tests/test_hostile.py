@@ -368,3 +368,123 @@ def test_mixed_and_contradictory_encodings_are_stored_readable(cli, tmp_path):
     assert stored["/header-latin1-meta-utf8/"][2] == "utf-8"
     again = cli("reextract", "--db", f"sqlite:///{db}", cwd=tmp_path)
     assert again.returncode == 0 and again.stdout.startswith("5 articles examined: 0 changed"), again.stdout
+
+
+# -- the database fails in the middle of a run -----------------------------------------------------------
+
+def _consistent(db):
+    """Every article was stored whole: its page row, canonical URL, story and bands
+    together; no page claims an article that is not there."""
+    checks = {
+        "article without its page row": "select count(*) from articles a where not exists "
+                                        "(select 1 from pages p where p.article_id = a.id)",
+        "article without its canonical URL": "select count(*) from articles a where not exists "
+                                             "(select 1 from article_urls u where u.article_id = a.id "
+                                             "and u.relation = 'canonical')",
+        "article without a story": "select count(*) from articles where story_id is null",
+        "article without bands": "select count(*) from articles a where shingle_count > 0 and not exists "
+                                 "(select 1 from article_bands b where b.article_id = a.id)",
+        "page marked article without one": "select count(*) from pages where state in ('article', 'alias') "
+                                           "and article_id is null",
+        "story count off": "select count(*) from stories s where member_count != "
+                           "(select count(*) from articles a where a.story_id = s.id)",
+    }
+    problems = {name: n for name, sql in checks.items() if (n := _count(db, sql))}
+    assert not problems, problems
+    assert rows(db, "pragma integrity_check") == [("ok",)]
+
+
+def _expected_articles(names):
+    import json
+
+    return sum(len(json.loads((SITES / n / "_expected.json").read_text("utf-8"))["articles"]) for n in names)
+
+
+def _start_slow_crawl(tmp_path, server, names, db, preexec_fn=None):
+    """A crawl slow enough to fail in the middle; at most 4 requests in flight."""
+    sources = tmp_path / "s.yaml"
+    sources.write_text(sites_registry(server, names))
+    args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", f"sqlite:///{db}",
+            "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.3", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+            "-s", "CONCURRENT_REQUESTS=4"]
+    env = dict(os.environ, TRANSFERNEWS_DB_TIMEOUT="1")
+    env.pop("TRANSFERNEWS_DB", None)
+    return sources, subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                     text=True, preexec_fn=preexec_fn)
+
+
+def _wait_for_articles(db, n, timeout=60):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if db.exists() and _count(db, "select count(*) from articles") >= n:
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"fewer than {n} articles after {timeout} s")
+
+
+def test_database_locked_mid_run_stops_cleanly_and_the_next_run_completes(cli, tmp_path):
+    """Another process takes the write lock in the middle of a crawl and keeps it past
+    TRANSFERNEWS_DB_TIMEOUT: the crawl stops at once with a clear message and exit 3,
+    every article stored so far is whole, and the next run stores the rest, once each."""
+    names = sorted(p.name for p in SITES.iterdir() if (p / "_expected.json").exists())
+    with SiteServer(SITES, names) as server:
+        db = tmp_path / "l.db"
+        sources, victim = _start_slow_crawl(tmp_path, server, names, db)
+        try:
+            _wait_for_articles(db, 3)
+            holder = sqlite3.connect(db, timeout=10)
+            holder.execute("BEGIN EXCLUSIVE")
+            locked_at, fetched = time.monotonic(), len(server.log)
+            out, err = victim.communicate(timeout=60)
+            stopped_after = time.monotonic() - locked_at
+            holder.rollback()
+            holder.close()
+        finally:
+            victim.kill()
+        assert victim.returncode == 3, out + err
+        assert "database" in err and "is locked" in err and "TRANSFERNEWS_DB_TIMEOUT" in err, err
+        assert "next run" in err and "Traceback" not in err, err
+        # it stopped: the requests already in flight finish (at most CONCURRENT_REQUESTS), no new one starts
+        assert stopped_after < 20 and len(server.log) - fetched <= 4 + 1, (stopped_after, server.log[fetched:])
+        stored = _count(db, "select count(*) from articles")
+        assert 3 <= stored < _expected_articles(names)
+        _consistent(db)
+        result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                     "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert _count(db, "select count(*) from articles") == _expected_articles(names)
+    assert _count(db, "select count(distinct url_key) from articles") == _expected_articles(names)
+    assert _count(db, "select count(*) from pages where state = 'queued'") == 0
+    _consistent(db)
+
+
+@pytest.mark.skipif(not hasattr(__import__("resource"), "prlimit"), reason="needs Linux prlimit")
+def test_disk_full_mid_run_stops_cleanly_and_the_next_run_completes(cli, tmp_path):
+    """The database's disk fills up in the middle of a crawl (the crawl's file size limit
+    is lowered to the current size, so the next write fails with EFBIG, as on a full
+    disk): clear message, exit 3, articles stored so far whole, the next run completes."""
+    import resource
+
+    names = sorted(p.name for p in SITES.iterdir() if (p / "_expected.json").exists())
+    with SiteServer(SITES, names) as server:
+        db = tmp_path / "f.db"
+        sources, victim = _start_slow_crawl(tmp_path, server, names, db)
+        try:
+            _wait_for_articles(db, 3)
+            size = max(f.stat().st_size for f in tmp_path.glob("f.db*"))
+            resource.prlimit(victim.pid, resource.RLIMIT_FSIZE, (size, resource.RLIM_INFINITY))
+            out, err = victim.communicate(timeout=60)
+        finally:
+            victim.kill()
+        assert victim.returncode == 3, out + err
+        assert "unavailable during the crawl: disk I/O error (is the disk full" in err, err
+        assert "next run fetches them" in err and "Traceback" not in err, err
+        assert 3 <= _count(db, "select count(*) from articles") < _expected_articles(names)
+        _consistent(db)
+        result = cli("crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", "-s", "AUTOTHROTTLE_ENABLED=False",
+                     "-s", "DOWNLOAD_DELAY=0", cwd=tmp_path)
+        assert result.returncode == 0, result.stdout + result.stderr
+    assert _count(db, "select count(*) from articles") == _expected_articles(names)
+    assert _count(db, "select count(distinct url_key) from articles") == _expected_articles(names)
+    assert _count(db, "select count(*) from pages where state = 'queued'") == 0
+    _consistent(db)

@@ -15,11 +15,13 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse
 from scrapy.linkextractors import IGNORED_EXTENSIONS, LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.defer import deferred_from_coro
 from scrapy.utils.gz import gunzip
+from sqlalchemy.exc import OperationalError
 
 from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
 from crawler.encoding import decode_html
@@ -27,9 +29,11 @@ from crawler.extraction import extract
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
 from crawler.registry import Source, load_registry, select
 from crawler.urls import fetch_url, is_home_page, url_key
-from storage.db import open_db
+from storage.db import open_db, unavailable
 from storage.repository import FetchedPage, Repository
 
+#: the reason a crawl stops when the database refuses a write
+DATABASE_UNAVAILABLE = "database_unavailable"
 DISCOVERY_PRIORITY = 10
 ARTICLE_PRIORITY = 0
 HTML_TYPES = (b"text/html", b"application/xhtml+xml")
@@ -70,6 +74,8 @@ class NewsSpider(scrapy.Spider):
         self.min_level: dict[str, int] = {}
         #: per-source counters of this run: source_id -> crawl_run_sources column -> n
         self.source_counts: dict[int, Counter] = defaultdict(Counter)
+        #: why the database refused a write, once it did: the crawl is stopping
+        self.db_failure: str | None = None
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -89,15 +95,50 @@ class NewsSpider(scrapy.Spider):
         database tells what every cron run did."""
         stats = self.crawler.stats.get_stats()
         counters = {column: stats.get(key, 0) for column, key in RUN_COUNTERS.items()}
-        if reason != "finished":
+        if self.db_failure:
+            status, reason = "failed", self.db_failure
+        elif reason != "finished":
             status = "interrupted"
         elif counters["errors"]:
             status = "partial"
         else:
             status = "ok"
-        self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason,
-                             per_source={sid: dict(c) for sid, c in self.source_counts.items()},
-                             source_ids=list(self.source_ids.values()))
+        try:
+            self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason,
+                                 per_source={sid: dict(c) for sid, c in self.source_counts.items()},
+                                 source_ids=list(self.source_ids.values()))
+        except OperationalError as exc:
+            # the run's row stays "running", as after a kill; the articles stored are whole
+            self.db_failure = self.db_failure or unavailable(self._db_url(), exc, " at the end of the crawl")
+            self.logger.error("the run's crawl_runs row could not be closed: %s", unavailable(self._db_url(), exc))
+
+    def database_failed(self, exc: OperationalError) -> None:
+        """The database refused a write (locked past ``TRANSFERNEWS_DB_TIMEOUT``,
+        disk full, read-only, gone). Stop the crawl: every later write would wait and fail
+        the same way. What was stored is whole (one transaction per article); what was
+        not stays ``queued`` (or ``error``) and the next run fetches it. The CLI exits 3."""
+        if self.db_failure:
+            return
+        self.db_failure = unavailable(self._db_url(), exc, " during the crawl")
+        self.logger.error("%s; stopping the crawl", self.db_failure)
+        engine = self.crawler.engine
+        if engine is not None and engine.spider is not None:
+            self._closing = deferred_from_coro(engine.close_spider_async(reason=DATABASE_UNAVAILABLE))
+
+    def _db_url(self) -> str:
+        return self.crawler.settings.get("TRANSFERNEWS_DB") or ""
+
+    def _enqueue(self, source: Source, urls: list[str], role: str = "article", keys: list[str] | None = None) -> None:
+        """:meth:`Repository.enqueue` for a callback: a database failure stops the crawl
+        (the callback's links are not lost: its own row is not written, so the next run
+        reads the page again)."""
+        if self.db_failure:
+            raise CloseSpider(DATABASE_UNAVAILABLE)
+        try:
+            self.repo.enqueue(self.source_ids[source.name], urls, role=role, keys=keys)
+        except OperationalError as exc:
+            self.database_failed(exc)
+            raise CloseSpider(DATABASE_UNAVAILABLE) from None
 
     # -- helpers ---------------------------------------------------------------------------
 
@@ -178,7 +219,7 @@ class NewsSpider(scrapy.Spider):
             self.min_level[key] = level
             new.append(url)
             keys.append(key)
-        self.repo.enqueue(self.source_ids[source.name], new, keys=keys)
+        self._enqueue(source, new, keys=keys)
         return [self._article_request(url, source, level) for url in new]
 
     def _article_request(self, url: str, source: Source, level: int = 1) -> scrapy.Request:
@@ -250,6 +291,8 @@ class NewsSpider(scrapy.Spider):
         return PageItem(self._page(response, response.request, source, role, "not_modified"))
 
     def parse_feed(self, response: Response):
+        if self.db_failure:
+            return  # stopping: nothing can be recorded, the next run fetches it again
         source = self.sources[response.meta["tn_source"]]
         if item := self._not_modified(response, source, "feed"):
             yield item
@@ -285,6 +328,8 @@ class NewsSpider(scrapy.Spider):
         return bool(known) and max(known) < limit
 
     def parse_sitemap(self, response: Response):
+        if self.db_failure:
+            return
         source = self.sources[response.meta["tn_source"]]
         if item := self._not_modified(response, source, "sitemap"):
             yield item
@@ -333,11 +378,13 @@ class NewsSpider(scrapy.Spider):
                 continue
             self.scheduled.add(key)
             children.append(url)
-        self.repo.enqueue(self.source_ids[source.name], children, role="sitemap")
+        self._enqueue(source, children, role="sitemap")
         for url in children:
             yield self._discovery_request(url, source, "sitemap", self.parse_sitemap, level=level + 1)
 
     def parse_listing(self, response: Response):
+        if self.db_failure:
+            return
         source = self.sources[response.meta["tn_source"]]
         if item := self._not_modified(response, source, "listing"):
             yield item
@@ -358,13 +405,15 @@ class NewsSpider(scrapy.Spider):
             elif level + 1 < source.depth and url_key(url) not in self.scheduled:
                 # not an article by the follow patterns, but a listing page one level down
                 self.scheduled.add(url_key(url))
-                self.repo.enqueue(self.source_ids[source.name], [url], role="listing")
+                self._enqueue(source, [url], role="listing")
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=level + 1)
         yield from self._article_requests(articles, source, level + 1)
 
     # -- articles ---------------------------------------------------------------------------------
 
     def parse_page(self, response: Response):
+        if self.db_failure:
+            return
         source = self.sources[response.meta["tn_source"]]
         level = response.meta.get("tn_level", 1)
         level = min(level, self.min_level.get(url_key(response.request.url), level))
@@ -407,6 +456,8 @@ class NewsSpider(scrapy.Spider):
     # -- failures -------------------------------------------------------------------------------------
 
     def on_error(self, failure):
+        if self.db_failure:
+            return
         request = failure.request
         source = self.sources[request.meta["tn_source"]]
         role = request.meta.get("tn_role", "article")
