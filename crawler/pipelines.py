@@ -11,6 +11,7 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
 
+
 class StorePipeline:
     def __init__(self, crawler):
         self.crawler = crawler
@@ -28,8 +29,14 @@ class StorePipeline:
         """Read what a crash or an analyser upgrade left unread (the article was stored,
         its events not yet): the next crawl completes it."""
         spider = spider or self.crawler.spider
+        if spider.db_failure:
+            return  # the next crawl catches up, as after a crash
         analyzer = self._analyzer(spider)
-        done = analyzer.run(analyzer.pending())
+        try:
+            done = analyzer.run(analyzer.pending())
+        except OperationalError as exc:
+            spider.database_failed(exc)
+            return
         if done["articles"]:
             spider.logger.info("analysed %d earlier articles", done["articles"])
 
