@@ -81,10 +81,17 @@ def create_db_engine(url: str | None = None) -> Engine:
     return engine
 
 
+#: made by migrations in raw SQL, per dialect, not by the models (see 0004 and 0006)
+FULLTEXT_NAMES = {"column": {"search_vector"}, "index": {"ix_articles_search_vector"}}
+
+
 def include_name(name, type_, parent_names) -> bool:
-    """For Alembic's autogenerate: the FTS5 index and its shadow tables are made by a
-    migration in raw SQL, not by the models; leave them out of comparisons."""
-    return not (type_ == "table" and name and name.startswith("articles_fts"))
+    """For Alembic's autogenerate: the full-text objects (SQLite's FTS5 index and its
+    shadow tables, PostgreSQL's ``tsvector`` column and its index) are made by migrations
+    in raw SQL, not by the models; leave them out of comparisons."""
+    if type_ == "table" and name and name.startswith("articles_fts"):
+        return False
+    return name not in FULLTEXT_NAMES.get(type_, ())
 
 
 def alembic_config(engine: Engine | None = None) -> Config:

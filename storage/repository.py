@@ -22,8 +22,14 @@ copies, otherwise the article opens a new story.
 Concurrency: story assignment reads then writes, so two writers storing copies of one
 story at the same moment could each open a story. On SQLite every store transaction
 takes the write lock up front (``BEGIN IMMEDIATE``): the second writer waits, then sees
-the first one's bands. On PostgreSQL a transaction-scoped advisory lock serialises story
-assignment the same way.
+the first one's bands. On PostgreSQL many crawler processes write at once, so a store
+transaction first takes transaction-scoped advisory locks on what could make it collide
+with another: each of its 42 LSH bands, its content hash and its URL key, in sorted order
+(no deadlock). Two copies share a band, so they are serialised and the second sees the
+first one's bands; unrelated articles are stored in parallel. Batch work that touches
+stories wholesale (``assign_missing_stories``) takes one exclusive lock that every store
+transaction also holds in shared mode. Every other write is a single ``INSERT … ON
+CONFLICT`` statement, atomic on both backends.
 """
 from __future__ import annotations
 
@@ -138,16 +144,34 @@ class Repository:
         self.sessions = sessions
 
     @contextmanager
-    def writing(self):
-        """A write transaction that serialises with other writers before it reads (see
-        the module docstring): ``BEGIN IMMEDIATE`` on SQLite, an advisory lock on PostgreSQL."""
+    def writing(self, lock_keys: Iterable[int] | None = None):
+        """A write transaction that serialises with conflicting writers before it reads (see
+        the module docstring). SQLite: ``BEGIN IMMEDIATE``. PostgreSQL: with ``lock_keys``,
+        the shared story lock and an exclusive advisory lock per key; without, the story
+        lock alone, exclusive."""
         with self.sessions.begin() as session:
             connection = session.connection()
             if connection.dialect.name == "sqlite":
                 connection.exec_driver_sql("BEGIN IMMEDIATE")
             elif connection.dialect.name == "postgresql":
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+                if lock_keys is None:
+                    connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": STORY_LOCK_KEY})
+                else:
+                    connection.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": STORY_LOCK_KEY})
+                    connection.execute(text(
+                        "SELECT count(pg_advisory_xact_lock(k)) FROM "
+                        "(SELECT k FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k) AS sorted"
+                    ), {"keys": sorted(set(lock_keys))})
             yield session
+
+    @staticmethod
+    def _lock_keys(print_: Fingerprint, key: str, sha: str) -> list[int]:
+        """Advisory lock keys of one store: its bands (a copy shares one), its content
+        hash (exact copies within a source) and its URL key (one article per key)."""
+        keys = [(value ^ (band << 56)) for band, value in enumerate(print_.bands())] if print_.size else []
+        for name in (key, sha):
+            keys.append(int.from_bytes(hashlib.blake2b(name.encode(), digest_size=8).digest(), "little", signed=True))
+        return [((k + 2**63) % 2**64) - 2**63 for k in keys]
 
     # -- sources and runs ---------------------------------------------------------------
 
@@ -156,7 +180,7 @@ class Repository:
         now = utcnow()
         ids = {}
         with self.sessions.begin() as session:
-            for source in sources:
+            for source in sorted(sources, key=lambda s: s.name):  # one lock order for all writers
                 values = dict(name=source.name, kind=source.kind, language=source.language,
                               config=source.to_config(), updated_at=now)
                 stmt = _insert(session, SourceRow).values(created_at=now, **values)
@@ -228,8 +252,11 @@ class Repository:
             return
         now = utcnow()
         keys = keys or [url_key(url) for url in urls]
+        # keys sorted and unique: concurrent crawlers queueing overlapping links wait for
+        # each other in one order, never in a cycle
+        unique = dict(sorted({key: url for url, key in zip(urls, keys)}.items()))
         rows = [dict(url_key=key, url=url, source_id=source_id, role=role, state="queued", fetched_at=now, attempts=0)
-                for url, key in zip(urls, keys)]
+                for key, url in unique.items()]
         with self.sessions.begin() as session:
             stmt = _insert(session, Page).on_conflict_do_nothing(index_elements=["url_key"])
             for start in range(0, len(rows), 5000):  # one statement, executemany: a 50 000-URL sitemap in seconds
@@ -312,7 +339,7 @@ class Repository:
         canonical = choose_canonical(landed, extracted.canonical_url)
         key = url_key(canonical)
         sha = content_hash(extracted.text)
-        with self.writing() as session:
+        with self.writing(self._lock_keys(print_, key, sha)) as session:
             existing = session.scalar(select(Article.id).where(Article.url_key == key))
             if existing is None:
                 existing = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key).limit(1))

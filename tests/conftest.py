@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+import services
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
@@ -38,6 +40,53 @@ def run_cli(*args: str, cwd: Path | None = None, env: dict | None = None, timeou
 @pytest.fixture
 def cli():
     return run_cli
+
+
+# -- PostgreSQL and Redis (tests/services.py) ------------------------------------------------
+
+def _service(starter):
+    if services.skipped():
+        pytest.skip(f"{services.SKIP_ENV}=skip: PostgreSQL and Redis tests skipped")
+    try:
+        service = starter()
+    except services.ServiceUnavailable as exc:
+        pytest.fail(f"{exc}\n(set {services.SKIP_ENV}=skip to skip the PostgreSQL and Redis tests)", pytrace=False)
+    yield service
+    if service.started_here and os.environ.get(services.KEEP_ENV) != "1":
+        service.stop()
+
+
+@pytest.fixture(scope="session")
+def postgres_service():
+    """A PostgreSQL server on 127.0.0.1, installed and started when missing."""
+    yield from _service(services.ensure_postgres)
+
+
+@pytest.fixture(scope="session")
+def redis_service():
+    """A Redis server on 127.0.0.1, installed and started when missing."""
+    yield from _service(services.ensure_redis)
+
+
+@pytest.fixture
+def pg_url(request, postgres_service):
+    """A fresh, empty PostgreSQL database for one test (dropped afterwards)."""
+    import uuid
+
+    name = f"tn_{request.node.name[:30].lower()}_{uuid.uuid4().hex[:8]}"
+    name = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
+    url = services.create_database(postgres_service.url, name)
+    yield url
+    services.drop_database(postgres_service.url, name)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db_url(request, tmp_path):
+    """The same test on a SQLite file and on a fresh PostgreSQL database."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'test.db'}"
+    else:
+        yield request.getfixturevalue("pg_url")
 
 
 def sites_registry(server, names: list[str], depth: int = 2) -> str:

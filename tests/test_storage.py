@@ -1,10 +1,11 @@
-"""The store on a real SQLite file: migrations, dedup by URL key and content, the queue."""
+"""The store on a real SQLite file and a real PostgreSQL database: migrations, dedup by URL
+key and content, the queue."""
 from datetime import datetime, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import func, inspect, select
+from sqlalchemy import func, inspect, select, text
 
 from crawler.extraction import Extracted
 from storage.db import DatabaseError, head_revision, include_name, open_db, resolve_url
@@ -13,8 +14,8 @@ from storage.repository import FetchedPage, Repository, content_hash, decompress
 
 
 @pytest.fixture
-def repo(tmp_path):
-    _engine, sessions = open_db(f"sqlite:///{tmp_path / 't.db'}")
+def repo(db_url):
+    _engine, sessions = open_db(db_url)
     return Repository(sessions)
 
 
@@ -37,8 +38,8 @@ def page(url, source_id, **kw):
                        body=b"<html>raw</html>", **kw)
 
 
-def test_migrations_match_the_models(tmp_path):
-    engine, _ = open_db(f"sqlite:///{tmp_path / 'm.db'}")
+def test_migrations_match_the_models(db_url):
+    engine, _ = open_db(db_url)
     with engine.connect() as conn:
         context = MigrationContext.configure(conn, opts={"compare_type": False, "include_name": include_name})
         diff = compare_metadata(context, Base.metadata)
@@ -114,31 +115,33 @@ def test_content_hash_folds_case_and_space():
     assert content_hash("Ciao  mondo\n") == content_hash("ciao mondo")
 
 
-def test_upgrade_keeps_data_and_groups_old_articles(tmp_path):
+def test_upgrade_keeps_data_and_groups_old_articles(db_url):
     """A database filled at the first revision upgrades in place; nothing is lost and the
     old articles join stories at the next crawl start."""
     from storage.db import create_db_engine, upgrade
 
-    url = f"sqlite:///{tmp_path / 'old.db'}"
+    url = db_url
     engine = create_db_engine(url)
     upgrade(engine, "0001")
     with engine.begin() as conn:
-        conn.exec_driver_sql("insert into sources (id, name, kind, created_at, updated_at) values "
-                             "(1, 'a', 'news', '2024-01-01', '2024-01-01')")
-        for i, text in enumerate(["Massimo Carrera è il nuovo allenatore dell'Ascoli, ha firmato fino a giugno. " * 4,
+        conn.execute(text("insert into sources (id, name, kind, created_at, updated_at) values "
+                          "(1, 'a', 'news', '2024-01-01', '2024-01-01')"))
+        for i, body in enumerate(["Massimo Carrera è il nuovo allenatore dell'Ascoli, ha firmato fino a giugno. " * 4,
                                   "Massimo Carrera è il nuovo allenatore dell'Ascoli, ha firmato fino a giugno. " * 4
                                   + "Una frase in più."], start=1):
-            conn.exec_driver_sql(
+            conn.execute(text(
                 "insert into articles (id, source_id, url_key, canonical_url, url, text, content_hash, fetched_at, "
-                f"updated_at) values ({i}, 1, 'k{i}', 'u{i}', 'u{i}', ?, 'h{i}', '2024-01-01', '2024-01-01')", (text,))
-        conn.exec_driver_sql("insert into article_urls (url, url_key, article_id, relation, first_seen) "
-                             "values ('u1', 'k1', 1, 'canonical', '2024-01-01')")
+                f"updated_at) values ({i}, 1, 'k{i}', 'u{i}', 'u{i}', :body, 'h{i}', '2024-01-01', '2024-01-01')"),
+                {"body": body})
+        conn.execute(text("insert into article_urls (url, url_key, article_id, relation, first_seen) "
+                          "values ('u1', 'k1', 1, 'canonical', '2024-01-01')"))
     before, after = upgrade(engine)
     assert (before, after) == ("0001", head_revision())
     with engine.connect() as conn:
-        assert conn.exec_driver_sql("select count(*) from articles").scalar() == 2
-        assert conn.exec_driver_sql("select count(*) from article_urls").scalar() == 1
-        assert conn.exec_driver_sql("pragma foreign_keys").scalar() == 1
+        assert conn.execute(text("select count(*) from articles")).scalar() == 2
+        assert conn.execute(text("select count(*) from article_urls")).scalar() == 1
+        if engine.dialect.name == "sqlite":
+            assert conn.execute(text("pragma foreign_keys")).scalar() == 1
     repo = Repository(open_db(url)[1])
     assert repo.assign_missing_stories() == 2
     with repo.sessions() as s:

@@ -1,5 +1,5 @@
 """Near-duplicates and stories: copies grouped, distinct reports kept apart, edits kept,
-concurrent writers end with one story. Real SQLite files, real processes."""
+concurrent writers end with one story. Real SQLite files and PostgreSQL databases, real processes."""
 from __future__ import annotations
 
 import json
@@ -34,8 +34,8 @@ class Src:
 
 
 @pytest.fixture
-def repo(tmp_path):
-    return Repository(open_db(f"sqlite:///{tmp_path / 's.db'}")[1])
+def repo(db_url):
+    return Repository(open_db(db_url)[1])
 
 
 def store(repo, source_id, url, text, published=None, refetch=False):
@@ -148,11 +148,11 @@ WRITER = textwrap.dedent('''
 ''')
 
 
-def test_concurrent_writers_storing_copies_end_with_one_story_each(tmp_path):
+def test_concurrent_writers_storing_copies_end_with_one_story_each(tmp_path, db_url):
     """Two processes store copies of the same 20 stories at the same moment."""
     import time
 
-    db = f"sqlite:///{tmp_path / 'c.db'}"
+    db = db_url
     repo = Repository(open_db(db)[1])
     ids = repo.sync_sources([Src("one"), Src("two")])
     texts = [row["text"] for lang in ("it", "en", "es") for row in articles(lang).values()][:20]
