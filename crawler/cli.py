@@ -6,7 +6,7 @@ Exit codes (stable, for cron and monitoring):
 0      success
 1      the crawl finished but some fetches failed (retried next run)
 2      configuration error (sources file, options)
-3      database unavailable or not migratable
+3      database (or, distributed, Redis) unavailable or not migratable
 4      the crawl itself failed or was interrupted
 5      another crawl holds the lock on this database (cron overlap)
 =====  ==========================================================
@@ -77,8 +77,11 @@ def _print_run(run, quiet: bool = False) -> int:
         click.echo("crawl did not start", err=True)
         return EXIT_FAILED
     seconds = (run.finished_at - run.started_at).total_seconds() if run.finished_at else 0.0
+    worker = getattr(run, "worker", None)
     summary = (
-        f"run {run.id} {run.status} in {seconds:.1f}s: {run.pages_fetched} pages fetched, "
+        f"run {run.id} {run.status} in {seconds:.1f}s"
+        f"{f' (worker {worker}, took over {run.taken_over} in-flight requests)' if worker else ''}: "
+        f"{run.pages_fetched} pages fetched, "
         f"{run.articles_new} new articles, {run.articles_alias} duplicate URLs, "
         f"{run.not_articles} not articles, {run.pages_not_modified} not modified, "
         f"{run.skipped_known} already known, {run.errors} errors"
@@ -119,16 +122,25 @@ def _log_to_file(path: str | None) -> None:
     logging.getLogger("transfernews").setLevel(logging.INFO)
 
 
-def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: str | None = None) -> int:
+def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: str | None = None,
+           distributed: bool = False, redis_url: str | None = None) -> int:
+    import os
     import sys as _sys
+    from contextlib import nullcontext
 
     from crawler.runlock import LockHeld, RunLock, lock_path_for
-    from crawler.runner import SettingError, parse_overrides, run_crawl
+    from crawler.runner import FrontierUnavailable, SettingError, parse_overrides, redis_available, run_crawl
 
     try:
         overrides = parse_overrides(settings)
     except SettingError as exc:
         fail(str(exc), EXIT_CONFIG)
+    distributed = distributed or overrides.pop("TRANSFERNEWS_DISTRIBUTED", "").lower() in ("1", "true", "yes")
+    redis_url = redis_url or overrides.pop("TRANSFERNEWS_REDIS_URL", None) or os.environ.get("TRANSFERNEWS_REDIS")
+    if distributed and not redis_url:
+        fail("--distributed needs the Redis of the shared frontier: --redis URL or $TRANSFERNEWS_REDIS", EXIT_CONFIG)
+    if not distributed:
+        redis_url = None
     if _sys.stderr.isatty() and not quiet:
         overrides.setdefault("TRANSFERNEWS_PROGRESS", "True")
     _log_to_file(log_file)
@@ -136,8 +148,14 @@ def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: 
         from storage.db import create_db_engine
 
         create_db_engine(db_url).dispose()  # a bad URL or a missing directory: exit 3, before the lock file
-        with RunLock(lock_path_for(resolve_url(db_url))):
-            run = run_crawl(sources, db_url, overrides, "ERROR" if quiet else log_level)
+        if redis_url:
+            redis_available(redis_url)
+        # distributed workers share the crawl by design: the frontier in Redis, not a lock
+        # file, keeps them from doing the same work twice
+        with nullcontext() if redis_url else RunLock(lock_path_for(resolve_url(db_url))):
+            run = run_crawl(sources, db_url, overrides, "ERROR" if quiet else log_level, redis_url)
+    except FrontierUnavailable as exc:
+        fail(str(exc), EXIT_DB)
     except LockHeld as exc:
         fail(str(exc), EXIT_LOCKED)
     except OSError as exc:
@@ -158,7 +176,11 @@ def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: 
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing unless something failed (for cron).")
 @click.option("--log-file", metavar="FILE", default=None,
               help="Also append run summaries and warnings to FILE (rotated at 5 MB, 3 kept).")
-def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file):
+@click.option("--distributed", is_flag=True,
+              help="Share the crawl with other workers through a frontier in Redis (see docs/scaling.md).")
+@click.option("--redis", "redis_url", metavar="URL", default=None,
+              help="Redis of the shared frontier, e.g. redis://host:6379/0 (default: $TRANSFERNEWS_REDIS).")
+def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file, distributed, redis_url):
     """Fetch new articles from the sources into the database."""
     try:
         sources = select(load_registry(sources_file), names)
@@ -166,7 +188,7 @@ def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file):
         fail(str(exc), EXIT_CONFIG)
     if not sources:
         fail(f"{sources_file}: no enabled source to crawl", EXIT_CONFIG)
-    sys.exit(_crawl(sources, db_url, settings, log_level, quiet, log_file))
+    sys.exit(_crawl(sources, db_url, settings, log_level, quiet, log_file, distributed, redis_url))
 
 
 @main.command()

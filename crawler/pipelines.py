@@ -10,6 +10,7 @@ from scrapy.exceptions import DropItem
 from sqlalchemy.exc import OperationalError
 
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
+from crawler.urls import url_key
 
 
 class StorePipeline:
@@ -46,13 +47,20 @@ class StorePipeline:
 
     def process_item(self, item, spider=None):
         spider = spider or self.crawler.spider
-        if spider.db_failure:
-            raise DropItem("not stored: the database is unavailable", log_level="INFO")
         try:
-            return self._store(item, spider)
-        except OperationalError as exc:
-            spider.database_failed(exc)
-            raise DropItem("not stored: the database is unavailable", log_level="INFO") from None
+            if spider.db_failure:
+                raise DropItem("not stored: the database is unavailable", log_level="INFO")
+            try:
+                return self._store(item, spider)
+            except OperationalError as exc:
+                spider.database_failed(exc)
+                raise DropItem("not stored: the database is unavailable", log_level="INFO") from None
+        finally:
+            frontier = getattr(spider, "frontier", None)
+            if frontier is not None and isinstance(item, (ArticleItem, PageItem)):
+                # the request that produced this page is over (stored, or failed to store:
+                # then its row stays queued and the next run fetches it)
+                frontier.done(url_key(item.page.url))
 
     def _store(self, item, spider):
         repo, run_id = spider.repo, spider.run_id

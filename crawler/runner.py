@@ -29,7 +29,10 @@ def parse_overrides(pairs: list[str] | tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def build_settings(db_url: str, overrides: dict[str, str] | None = None, log_level: str | None = None) -> Settings:
+def build_settings(db_url: str, overrides: dict[str, str] | None = None, log_level: str | None = None,
+                   redis_url: str | None = None) -> Settings:
+    """Project settings, then ``-s`` overrides; with ``redis_url``, a distributed worker
+    (:mod:`crawler.distributed`)."""
     settings = Settings()
     settings.setmodule("crawler.settings", priority="project")
     settings.set("TRANSFERNEWS_DB", db_url, priority="cmdline")
@@ -37,11 +40,16 @@ def build_settings(db_url: str, overrides: dict[str, str] | None = None, log_lev
         settings.set("LOG_LEVEL", log_level.upper(), priority="cmdline")
     for name, value in (overrides or {}).items():
         settings.set(name, value, priority="cmdline")
+    if redis_url:
+        from crawler.distributed import distributed_settings
+
+        for name, value in distributed_settings(redis_url, settings).items():
+            settings.set(name, value, priority="cmdline")
     return settings
 
 
 def run_crawl(sources: list[Source], db_url: str | None = None, overrides: dict[str, str] | None = None,
-              log_level: str | None = None) -> CrawlRun | None:
+              log_level: str | None = None, redis_url: str | None = None) -> CrawlRun | None:
     """Crawl ``sources`` into the database; returns the finished ``crawl_runs`` row.
 
     The database is opened (and migrated) before Scrapy starts, so an unreachable
@@ -53,7 +61,7 @@ def run_crawl(sources: list[Source], db_url: str | None = None, overrides: dict[
     db_url = resolve_url(db_url)
     engine, sessions = open_db(db_url)
     check_writable(engine)
-    process = CrawlerProcess(build_settings(db_url, overrides, log_level))
+    process = CrawlerProcess(build_settings(db_url, overrides, log_level, redis_url))
     crawler = process.create_crawler(NewsSpider)
     failed_start = []
 
@@ -76,5 +84,27 @@ def run_crawl(sources: list[Source], db_url: str | None = None, overrides: dict[
     run_id = getattr(spider, "run_id", None)
     if run_id is None:
         return None
+    summary = getattr(spider, "worker_summary", None)
+    if summary is not None:
+        # a distributed worker reports its own share; the shared row may still be running
+        run = CrawlRun(id=run_id, status=summary["status"], started_at=summary["started_at"],
+                       finished_at=summary["finished_at"], **summary["counters"])
+        run.worker = spider.frontier.worker_id
+        run.taken_over = spider.frontier.taken_over
+        return run
     with sessions() as session:
         return session.get(CrawlRun, run_id)
+
+
+def redis_available(url: str) -> None:
+    """Fail fast (before Scrapy starts) when the frontier's Redis does not answer."""
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10).ping()
+    except (redis.RedisError, ValueError) as exc:
+        raise FrontierUnavailable(f"Redis {url} unavailable: {exc}") from None
+
+
+class FrontierUnavailable(RuntimeError):
+    pass

@@ -74,3 +74,14 @@ TRANSFERNEWS_MAX_ATTEMPTS = 8
 TRANSFERNEWS_REFETCH_HOURS = 0
 #: live progress line on stderr (the CLI turns it on for terminals)
 TRANSFERNEWS_PROGRESS = False
+
+# distributed crawling (transfernews crawl --distributed --redis URL; see crawler/distributed.py)
+#: the Redis holding the shared frontier (the CLI fills it from --redis / $TRANSFERNEWS_REDIS)
+TRANSFERNEWS_REDIS_URL = None
+#: key prefix of the frontier in Redis: one per database
+TRANSFERNEWS_REDIS_PREFIX = "transfernews"
+#: seconds between two requests to one host, over all workers (default: DOWNLOAD_DELAY)
+TRANSFERNEWS_DOMAIN_DELAY = None
+#: a worker whose heartbeat is older than this many seconds is dead; its in-flight
+#: requests go back to the queue
+TRANSFERNEWS_WORKER_TTL = 60

@@ -26,6 +26,8 @@ ENV_VAR = "TRANSFERNEWS_DB"
 #: seconds a SQLite connection waits for another writer before "database is locked"
 TIMEOUT_ENV_VAR = "TRANSFERNEWS_DB_TIMEOUT"
 DEFAULT_TIMEOUT = 30.0
+#: PostgreSQL advisory lock key held while migrating
+MIGRATION_LOCK_KEY = 0x746E6D67  # "tnmg"
 
 
 def _timeout() -> float:
@@ -145,6 +147,10 @@ def upgrade(engine: Engine, target: str = "head") -> tuple[str | None, str]:
                 _upgrade_sqlite(engine, cfg, target)
             else:
                 with engine.begin() as conn:
+                    if engine.dialect.name == "postgresql":
+                        # crawler processes starting together on an empty database: one
+                        # migrates, the others wait and then find the schema at head
+                        conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({MIGRATION_LOCK_KEY})")
                     cfg.attributes["connection"] = conn
                     command.upgrade(cfg, target)
         return before, current_revision(engine)

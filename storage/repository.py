@@ -214,6 +214,36 @@ class Repository:
                 session.add(CrawlRunSource(run_id=run_id, source_id=source_id,
                                            **{k: int(values.get(k, 0)) for k in RUN_SOURCE_COUNTERS}))
 
+    def add_to_run(self, run_id: int, counters: dict[str, int], per_source: dict[int, dict[str, int]],
+                   source_ids: list[int]) -> None:
+        """Add one worker's counters to a run shared by several workers (distributed
+        crawl): increments, so workers finishing at the same moment never lose a count."""
+        with self.sessions.begin() as session:
+            table = CrawlRun.__table__
+            session.execute(table.update().where(table.c.id == run_id).values(
+                {table.c[name]: table.c[name] + int(value) for name, value in counters.items()}))
+            per_source = dict(per_source)
+            for source_id in source_ids:
+                per_source.setdefault(source_id, {})
+            for source_id in sorted(per_source):
+                values = {k: int(per_source[source_id].get(k, 0)) for k in RUN_SOURCE_COUNTERS}
+                stmt = _insert(session, CrawlRunSource).values(run_id=run_id, source_id=source_id, **values)
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["run_id", "source_id"],
+                    set_={k: CrawlRunSource.__table__.c[k] + stmt.excluded[k] for k in RUN_SOURCE_COUNTERS})
+                session.execute(stmt)
+
+    def close_shared_run(self, run_id: int, complete: bool, message: str | None = None) -> None:
+        """Close a shared run (the last worker leaving): ``ok``, ``partial`` when fetches
+        failed, ``interrupted`` when work was left."""
+        with self.sessions.begin() as session:
+            run = session.get(CrawlRun, run_id)
+            if run is None or run.finished_at is not None:
+                return
+            run.finished_at = utcnow()
+            run.status = "interrupted" if not complete else "partial" if run.errors else "ok"
+            run.message = message
+
     # -- what is already done ------------------------------------------------------------
 
     def done_keys(self) -> set[str]:

@@ -33,7 +33,8 @@ import hashlib
 import json
 import re
 import threading
-from dataclasses import dataclass
+import time
+from dataclasses import dataclass, field
 from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -114,6 +115,8 @@ class LoggedRequest:
     path: str
     status: int
     headers: dict[str, str]
+    #: when the request arrived (time.monotonic()), to measure request rates
+    time: float = field(default_factory=time.monotonic)
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -124,9 +127,11 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
     def do_HEAD(self):
+        self.arrived = time.monotonic()
         self._serve(head=True)
 
     def do_GET(self):
+        self.arrived = time.monotonic()
         self._serve(head=False)
 
     def _send(self, status: int, body: bytes = b"", headers: dict[str, str] | None = None, head: bool = False):
@@ -139,16 +144,17 @@ class _Handler(BaseHTTPRequestHandler):
         if body and not head:
             self.wfile.write(body)
         site: _SiteHTTPServer = self.server  # type: ignore[assignment]
-        site.owner.log.append(LoggedRequest(site.name, self.command, self.path, status, dict(self.headers)))
+        site.owner.log.append(LoggedRequest(site.name, self.command, self.path, status, dict(self.headers),
+                                            getattr(self, "arrived", time.monotonic())))
 
     def _hostile(self, route: dict, head: bool) -> bool:
         """Serve a fault-injection route; True when it was one."""
         import socket
         import struct
-        import time
 
         site: _SiteHTTPServer = self.server  # type: ignore[assignment]
-        log = LoggedRequest(site.name, self.command, self.path, 0, dict(self.headers))
+        log = LoggedRequest(site.name, self.command, self.path, 0, dict(self.headers),
+                            getattr(self, "arrived", time.monotonic()))
         if route.get("hang"):
             site.owner.log.append(log)
             time.sleep(HOSTILE_MAX_SECONDS)

@@ -83,7 +83,21 @@ class NewsSpider(scrapy.Spider):
         _engine, sessions = open_db(crawler.settings.get("TRANSFERNEWS_DB"))
         spider.repo = Repository(sessions)
         spider.source_ids = spider.repo.sync_sources(spider.sources.values())
-        spider.run_id = spider.repo.start_run(sorted(spider.sources))
+        spider.frontier = None
+        spider.started_at = datetime.now(timezone.utc)
+        if crawler.settings.getbool("TRANSFERNEWS_DISTRIBUTED"):
+            # one run shared by every worker of the frontier: the first opens it
+            from crawler.distributed import Frontier
+
+            spider.frontier = Frontier.from_settings(crawler.settings)
+            spider.run_id, opened = spider.frontier.join(
+                lambda: spider.repo.start_run(sorted(spider.sources)),
+                lambda run_id: spider.repo.close_shared_run(run_id, complete=False,
+                                                            message="every worker of the run died"))
+            spider.logger.info("%s run %d as worker %s", "opened" if opened else "joined", spider.run_id,
+                               spider.frontier.worker_id)
+        else:
+            spider.run_id = spider.repo.start_run(sorted(spider.sources))
         spider.done = spider.repo.done_keys()
         assigned = spider.repo.assign_missing_stories()
         if assigned:
@@ -103,10 +117,23 @@ class NewsSpider(scrapy.Spider):
             status = "partial"
         else:
             status = "ok"
+        per_source = {sid: dict(c) for sid, c in self.source_counts.items()}
         try:
-            self.repo.finish_run(self.run_id, status, counters, message=None if reason == "finished" else reason,
-                                 per_source={sid: dict(c) for sid, c in self.source_counts.items()},
-                                 source_ids=list(self.source_ids.values()))
+            if self.frontier is not None:
+                # this worker's share goes into the shared run; the last worker out closes it
+                self.crawler.stats.set_value("transfernews/taken_over", self.frontier.taken_over)
+                self.worker_summary = dict(status=status, counters=counters, started_at=self.started_at,
+                                           finished_at=datetime.now(timezone.utc))
+                try:
+                    self.repo.add_to_run(self.run_id, counters, per_source, list(self.source_ids.values()))
+                finally:  # whatever the database says, hand the in-flight requests on
+                    self.frontier.leave(reason == "finished" and not self.db_failure,
+                                        lambda run_id, complete: self.repo.close_shared_run(
+                                            run_id, complete, None if complete else f"last worker stopped: {reason}"))
+            else:
+                self.repo.finish_run(self.run_id, status, counters,
+                                     message=None if reason == "finished" else reason,
+                                     per_source=per_source, source_ids=list(self.source_ids.values()))
         except OperationalError as exc:
             # the run's row stays "running", as after a kill; the articles stored are whole
             self.db_failure = self.db_failure or unavailable(self._db_url(), exc, " at the end of the crawl")
@@ -226,8 +253,10 @@ class NewsSpider(scrapy.Spider):
         # dont_filter: article requests are already deduplicated by URL key (a broader rule
         # than Scrapy's fingerprint), and a redirect to an article fetched earlier in the run
         # must still arrive, or the redirecting URL is never recorded and is refetched forever
+        # (distributed: the shared dupefilter is keyed by URL key and lets redirects through)
         return scrapy.Request(
-            url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY, dont_filter=True,
+            url, callback=self.parse_page, errback=self.on_error, priority=ARTICLE_PRIORITY,
+            dont_filter=not self.settings.getbool("TRANSFERNEWS_DISTRIBUTED"),
             meta={"tn_source": source.name, "tn_role": "article", "tn_level": level},
         )
 
