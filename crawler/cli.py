@@ -123,7 +123,7 @@ def _log_to_file(path: str | None) -> None:
 
 
 def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: str | None = None,
-           distributed: bool = False, redis_url: str | None = None) -> int:
+           distributed: bool = False, redis_url: str | None = None, join_only: bool = False) -> int:
     import os
     import sys as _sys
     from contextlib import nullcontext
@@ -137,6 +137,7 @@ def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: 
         fail(str(exc), EXIT_CONFIG)
     distributed = distributed or overrides.pop("TRANSFERNEWS_DISTRIBUTED", "").lower() in ("1", "true", "yes")
     redis_url = redis_url or overrides.pop("TRANSFERNEWS_REDIS_URL", None) or os.environ.get("TRANSFERNEWS_REDIS")
+    distributed = distributed or join_only
     if distributed and not redis_url:
         fail("--distributed needs the Redis of the shared frontier: --redis URL or $TRANSFERNEWS_REDIS", EXIT_CONFIG)
     if not distributed:
@@ -150,6 +151,15 @@ def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: 
         create_db_engine(db_url).dispose()  # a bad URL or a missing directory: exit 3, before the lock file
         if redis_url:
             redis_available(redis_url)
+        if join_only:
+            from crawler.distributed import DEFAULT_PREFIX, DEFAULT_WORKER_TTL, Frontier
+
+            frontier = Frontier(redis_url, overrides.get("TRANSFERNEWS_REDIS_PREFIX") or DEFAULT_PREFIX,
+                                float(overrides.get("TRANSFERNEWS_WORKER_TTL") or DEFAULT_WORKER_TTL))
+            if not frontier.in_progress():
+                if not quiet:
+                    click.echo("no distributed run in progress: nothing to join")
+                return EXIT_OK
         # distributed workers share the crawl by design: the frontier in Redis, not a lock
         # file, keeps them from doing the same work twice
         with nullcontext() if redis_url else RunLock(lock_path_for(resolve_url(db_url))):
@@ -180,7 +190,9 @@ def _crawl(sources, db_url, settings, log_level, quiet: bool = False, log_file: 
               help="Share the crawl with other workers through a frontier in Redis (see docs/scaling.md).")
 @click.option("--redis", "redis_url", metavar="URL", default=None,
               help="Redis of the shared frontier, e.g. redis://host:6379/0 (default: $TRANSFERNEWS_REDIS).")
-def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file, distributed, redis_url):
+@click.option("--join-only", is_flag=True,
+              help="Distributed: help with a run in progress, never open one (exit 0 when there is none).")
+def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file, distributed, redis_url, join_only):
     """Fetch new articles from the sources into the database."""
     try:
         sources = select(load_registry(sources_file), names)
@@ -188,7 +200,7 @@ def crawl(sources_file, names, db_url, settings, log_level, quiet, log_file, dis
         fail(str(exc), EXIT_CONFIG)
     if not sources:
         fail(f"{sources_file}: no enabled source to crawl", EXIT_CONFIG)
-    sys.exit(_crawl(sources, db_url, settings, log_level, quiet, log_file, distributed, redis_url))
+    sys.exit(_crawl(sources, db_url, settings, log_level, quiet, log_file, distributed, redis_url, join_only))
 
 
 @main.command()

@@ -166,6 +166,10 @@ class Frontier:
         return [k.decode() for k, v in self.server.hgetall(self.workers_key).items()
                 if now - float(v) > self.worker_ttl]
 
+    def in_progress(self) -> bool:
+        """Is a run open with at least one live worker?"""
+        return self.server.exists(self.run_key) and bool(self.live_workers())
+
     def beat(self) -> None:
         self.server.hset(self.workers_key, self.worker_id, self.now())
         for key in self.run_keys():  # a frontier nobody works on expires by itself

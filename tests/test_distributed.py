@@ -50,8 +50,9 @@ def frontier(redis_service, request):
     client.delete(*client.keys(f"{prefix}:*") or ["-"])
 
 
-def start_worker(tmp_path, sources, db, redis_url, prefix, *settings, name="w"):
-    args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", db, "--distributed",
+def start_worker(tmp_path, sources, db, redis_url, prefix, *settings, name="w", join_only=False):
+    args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", db,
+            "--join-only" if join_only else "--distributed",
             "--redis", redis_url, "--log-level", "INFO", "-s", f"TRANSFERNEWS_REDIS_PREFIX={prefix}",
             "-s", f"DOWNLOAD_DELAY={DELAY}", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "TRANSFERNEWS_WORKER_TTL=3",
             *[a for s in settings for a in ("-s", s)]]
@@ -105,7 +106,13 @@ def test_three_workers_store_every_article_once_within_the_domain_rate(tmp_path,
     site.servers["big"].routes[failing] = {"status": 503}
     started = time.monotonic()
     procs = [start_worker(tmp_path, sources, pg_url, redis_url, prefix, "RETRY_TIMES=0", name=f"w{i}")
-             for i in range(3)]
+             for i in range(2)]
+    # the third joins the run the others opened (--join-only never opens one)
+    deadline = time.monotonic() + 60
+    while not client.exists(f"{prefix}:run") and time.monotonic() < deadline:
+        time.sleep(0.1)
+    procs.append(start_worker(tmp_path, sources, pg_url, redis_url, prefix, "RETRY_TIMES=0", name="w2",
+                              join_only=True))
     outputs = finish(procs)
     elapsed = time.monotonic() - started
     for proc, out, i in zip(procs, outputs, range(3)):
@@ -145,6 +152,15 @@ def test_three_workers_store_every_article_once_within_the_domain_rate(tmp_path,
     assert again[failing] == 1
     assert not any(again[p] for p in site.article_paths if p != failing)
     assert db_rows(pg_url, "select count(*), count(distinct url_key) from articles") == [(N_ARTICLES, N_ARTICLES)]
+
+
+def test_join_only_without_a_run_in_progress_does_nothing(tmp_path, site, pg_url, frontier):
+    redis_url, prefix, client = frontier
+    sources = tmp_path / "sources.yaml"
+    sources.write_text(sources_yaml(site, ["big"]))
+    (out,) = finish([start_worker(tmp_path, sources, pg_url, redis_url, prefix, join_only=True)])
+    assert "no distributed run in progress" in out
+    assert site.log == [] and client.keys(f"{prefix}:*") == []
 
 
 def test_a_worker_killed_mid_crawl_loses_nothing(tmp_path, site, pg_url, frontier):
