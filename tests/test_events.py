@@ -98,11 +98,20 @@ def test_russian_case_forms_and_scripts_meet():
     assert gazetteer().name(m.club) == "Ascoli" and same_person(person_key(m.person), person_key("Massimo Carrera"))
 
 
-@pytest.fixture(scope="module")
-def stored(tmp_path_factory):
-    """The whole labelled set stored through the real SQLite store, oldest first."""
-    db = tmp_path_factory.mktemp("events") / "e.db"
-    engine, sessions = open_db(f"sqlite:///{db}")
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def stored(tmp_path_factory, request):
+    """The whole labelled set stored through the real store (a SQLite file, a PostgreSQL
+    database), oldest first."""
+    if request.param == "sqlite":
+        url = f"sqlite:///{tmp_path_factory.mktemp('events') / 'e.db'}"
+    else:
+        import services
+
+        admin = request.getfixturevalue("postgres_service").url
+        name = f"tn_events_{id(request) % 10**8}"
+        url = services.create_database(admin, name)
+        request.addfinalizer(lambda: services.drop_database(admin, name))
+    engine, sessions = open_db(url)
     now = datetime.now().astimezone()
     ids = {}
     articles = load()

@@ -1,7 +1,7 @@
 """PostgreSQL: full-text search and a missing foreign key
 
 Revision ID: 0006
-Revises: 0004
+Revises: 0005
 Create Date: 2026-11-24
 
 On PostgreSQL only (SQLite has its FTS5 index from 0004):
@@ -21,7 +21,7 @@ from alembic import op
 import sqlalchemy as sa
 
 revision = '0006'
-down_revision = '0004'
+down_revision = '0005'
 branch_labels = None
 depends_on = None
 
