@@ -27,7 +27,7 @@ from crawler.understanding.clubs import alias_norm, gazetteer
 from crawler.understanding.events import ANALYZER_VERSION, Analysis, Mention
 from crawler.understanding.text import person_key
 from storage.models import Article, Club, ClubAlias, Event, EventMention, Person, PersonAlias
-from storage.repository import Repository
+from storage.repository import EVENTS_LOCK_KEY, Repository
 
 DATE_WINDOW = 21
 RUMOUR_WINDOW = 120
@@ -153,7 +153,9 @@ class EventStore:
 
     def save(self, article_id: int, analysis: Analysis) -> list[int]:
         """Replace the article's mentions with ``analysis``; returns the event ids."""
-        with self.repo.writing() as session:
+        # events are merged across articles (find, then create or join): analyses serialise
+        # among themselves on one advisory key (PostgreSQL), while stores go on in parallel
+        with self.repo.writing(lock_keys=[EVENTS_LOCK_KEY]) as session:
             return self._save(session, article_id, analysis)
 
     def _save(self, session: Session, article_id: int, analysis: Analysis) -> list[int]:

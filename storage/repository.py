@@ -68,8 +68,11 @@ EXTRACTED_FIELDS = ("title", "text", "author", "published", "published_at", "mod
                     "language_confidence", "description", "sitename")
 RUN_SOURCE_COUNTERS = ("pages_fetched", "pages_not_modified", "articles_new", "articles_alias", "not_articles",
                        "errors")
-#: advisory lock key serialising story assignment on PostgreSQL
+#: advisory lock key serialising story assignment on PostgreSQL (exclusive for wholesale
+#: story work, shared by every store transaction)
 STORY_LOCK_KEY = 0x7472616E  # "tran"
+#: advisory lock key serialising the event analyser's writes on PostgreSQL
+EVENTS_LOCK_KEY = 0x74726576  # "trev"
 #: at most this many candidate articles are verified for one new article
 MAX_CANDIDATES = 200
 
