@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import re
 import subprocess
 import sys
@@ -59,11 +60,14 @@ def crawl(workers: int, root: Path, names: list[str], paths: dict[str, list[str]
         args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", db, "--distributed",
                 "--redis", redis_url, "-s", f"TRANSFERNEWS_REDIS_PREFIX={prefix}", "-s", "AUTOTHROTTLE_ENABLED=False",
                 "-s", "TRANSFERNEWS_WORKER_TTL=10"] + [a for s in settings for a in ("-s", s)]
+        cpu_before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.monotonic()
         procs = [subprocess.Popen(args, cwd=work, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
                  for _ in range(workers)]
         outputs = [p.communicate(timeout=1800)[0] for p in procs]
         elapsed = time.monotonic() - started
+        cpu_after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu = (cpu_after.ru_utime + cpu_after.ru_stime) - (cpu_before.ru_utime + cpu_before.ru_stime)
         stats_after = pg_stats(pg.url, database)
         log = list(server.log)
         expected = {server.base(name) + p for name in names for p in paths[name]}
@@ -94,7 +98,7 @@ def crawl(workers: int, root: Path, names: list[str], paths: dict[str, list[str]
         "stored_rows": n_articles, "distinct_stored": len(stored),
         "commits_per_s": (stats_after[0] - stats_before[0]) / elapsed,
         "rows_per_s": (stats_after[1] - stats_before[1]) / elapsed,
-        "requests": len(log), "times": times,
+        "requests": len(log), "times": times, "cpu_ms_per_page": 1000 * cpu / max(1, len(log)),
     }
 
 
@@ -174,12 +178,15 @@ def main() -> None:
 
     # throughput: no politeness delay, so the figures are the crawler's own cost
     fast = ["DOWNLOAD_DELAY=0", "CONCURRENT_REQUESTS_PER_DOMAIN=16", "LOG_LEVEL=WARNING"]
-    print("| workers | articles/s | pages/s per worker | duplicates | lost | PostgreSQL commits/s | rows written/s | time |")
-    print("|---|---|---|---|---|---|---|---|")
+    print(f"load average before: {os.getloadavg()[0]:.1f}")
+    print("| workers | articles/s | pages/s per worker | worker CPU per page | duplicates | lost | "
+          "PostgreSQL commits/s | rows written/s | time |")
+    print("|---|---|---|---|---|---|---|---|---|")
     for workers in [int(w) for w in args.workers.split(",")]:
         r = crawl(workers, root, names, paths, pg, rd.url, fast, f"w{workers}")
         per = ", ".join(f"{x:.1f}" for x in r["pages_per_s_per_worker"])
-        print(f"| {workers} | {r['articles_per_s']:.1f} | {per} | {r['duplicates']} | {r['lost']} | "
+        print(f"| {workers} | {r['articles_per_s']:.1f} | {per} | {r['cpu_ms_per_page']:.0f} ms | "
+              f"{r['duplicates']} | {r['lost']} | "
               f"{r['commits_per_s']:.0f} | {r['rows_per_s']:.0f} | {r['elapsed']:.1f} s |", flush=True)
 
     print("\nPostgreSQL alone (Repository.store_article: article, URLs, story, 42 bands, page row; one transaction):")
@@ -187,6 +194,7 @@ def main() -> None:
         print(f"  {writers} writer process(es): {store_capacity(pg, writers, args.store_articles):.0f} articles/s",
               flush=True)
 
+    print(f"load average after: {os.getloadavg()[0]:.1f}")
     if args.polite_delay > 0:
         polite = [f"DOWNLOAD_DELAY={args.polite_delay}", "LOG_LEVEL=WARNING"]
         r = crawl(3, root, names[:1], {names[0]: paths[names[0]]}, pg, rd.url, polite, "polite")

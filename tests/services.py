@@ -121,18 +121,34 @@ def _pg_is_ours(data: Path) -> bool:
     return Path(directory).resolve() == data.resolve()
 
 
+def _pg_data_dir() -> Path:
+    """``.cache/services/postgres`` of this checkout, unless the ``postgres`` user cannot
+    reach it (a checkout inside a private directory): then a folder in the temp dir."""
+    import pwd
+
+    CACHE.mkdir(parents=True, exist_ok=True)
+    try:
+        pwd.getpwnam("postgres")
+    except KeyError:
+        return CACHE / "postgres"  # not installed yet
+    if os.geteuid() != 0 or _as_pg_owner(["test", "-x", str(CACHE)]).returncode == 0:
+        return CACHE / "postgres"
+    import tempfile
+
+    return Path(tempfile.gettempdir()) / f"transfernews-services-{_OFFSET}" / "postgres"
+
+
 def ensure_postgres() -> Service:
-    data = CACHE / "postgres"
     if _listening(PG_PORT):
-        if _pg_is_ours(data):
+        if _pg_is_ours(_pg_data_dir()):
             return Service("postgres", _pg_url(), PG_PORT, False)
         raise ServiceUnavailable(f"port {PG_PORT} is taken by another server; set TRANSFERNEWS_TEST_PG_PORT")
     if _pg_bin("initdb") is None or _pg_bin("pg_ctl") is None:
         _apt_install("postgresql")
+    data = _pg_data_dir()  # after the install: it creates the postgres user
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if initdb is None or pg_ctl is None:
         raise ServiceUnavailable("PostgreSQL installed but initdb/pg_ctl not found")
-    CACHE.mkdir(parents=True, exist_ok=True)
     if not (data / "PG_VERSION").exists():
         shutil.rmtree(data, ignore_errors=True)
         data.mkdir(parents=True)
@@ -194,7 +210,7 @@ def ensure_redis() -> Service:
 def stop(name: str) -> None:
     if name == "postgres":
         pg_ctl = _pg_bin("pg_ctl")
-        data = CACHE / "postgres"
+        data = _pg_data_dir()
         if pg_ctl and (data / "postmaster.pid").exists():
             _as_pg_owner([str(pg_ctl), "-D", str(data), "-m", "fast", "-w", "stop"], timeout=120)
     elif name == "redis":
