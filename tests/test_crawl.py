@@ -261,3 +261,13 @@ def test_edited_article_is_refetched_updated_and_its_old_text_kept(cli, tmp_path
     ((old_text, reason),) = rows(db, "select text, reason from article_revisions")
     assert sentence in old_text and "Aggiornamento" not in old_text and reason == "edited"
     assert rows(db, "select count(*) from articles where canonical_url = ?", url) == [(1,)]
+
+
+def test_each_discovery_page_is_fetched_once_per_run(crawl, sites):
+    """A listing page that links to the site's feed or sitemap must not turn it into an
+    article request too (fetched twice, its row overwritten by the later answer)."""
+    assert crawl().returncode == 0
+    for site in SITE_NAMES:
+        requested = sites.requests_for(site)
+        for seed in manifest(site)["seeds"]:
+            assert requested.count(seed) == 1, (site, seed, requested.count(seed))

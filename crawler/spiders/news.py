@@ -286,8 +286,12 @@ class NewsSpider(scrapy.Spider):
                 yield request
         discovery = set()
         for source in self.sources.values():
+            # the registry's own discovery pages count as scheduled: a listing that links to
+            # the feed must not make it an article request as well (fetched twice, and its
+            # row overwritten by whichever answer came last)
             for url in source.feeds:
                 discovery.add(url_key(url))
+                self.scheduled.add(url_key(url))
                 yield self._discovery_request(url, source, "feed", self.parse_feed)
             for url in source.sitemaps:
                 discovery.add(url_key(url))
@@ -295,6 +299,7 @@ class NewsSpider(scrapy.Spider):
                 yield self._discovery_request(url, source, "sitemap", self.parse_sitemap)
             for url in source.pages:
                 discovery.add(url_key(url))
+                self.scheduled.add(url_key(url))
                 yield self._discovery_request(url, source, "listing", self.parse_listing, level=0)
         # sitemaps and listings found below the registry's own: re-checked every run, so a
         # parent that answers 304 (or a run that died) never hides them
