@@ -153,3 +153,56 @@ def test_the_report_is_the_same_on_postgresql(both):
         rows = sorted(re.findall(r"<tr>.*?</tr>", page, flags=re.S))
         pages[name] = (re.sub(r"<tr>.*?</tr>", "<tr/>", page, flags=re.S), rows)
     assert pages["sqlite"][1] and pages["sqlite"] == pages["postgresql"]
+
+
+def test_postgresql_connections_dropped_mid_crawl_lose_nothing(tmp_path, pg_url, postgres_service):
+    """The server ends every connection of the crawl (a failover, a restart, an admin):
+    what was stored is whole, the run stops or reconnects, and the next run completes."""
+    import subprocess
+    import sys
+    import time
+
+    import psycopg
+
+    from crawler.demo.bigsite import generate, sources_yaml
+
+    paths = generate(tmp_path / "sites" / "big", 200, seed=9)
+    database = pg_url.rsplit("/", 1)[1]
+    with SiteServer(tmp_path / "sites", ["big"]) as server:
+        sources = tmp_path / "s.yaml"
+        sources.write_text(sources_yaml(server, ["big"]))
+        args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", pg_url,
+                "-s", "DOWNLOAD_DELAY=0.02", "-s", "AUTOTHROTTLE_ENABLED=False"]
+        crawl = subprocess.Popen(args, cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        admin = psycopg.connect(host="127.0.0.1", port=postgres_service.port, user="postgres", dbname="postgres",
+                                autocommit=True)
+        terminated, deadline = 0, time.monotonic() + 120
+        while crawl.poll() is None and time.monotonic() < deadline and terminated < 3:
+            time.sleep(0.5)
+            stored = 0
+            try:
+                with psycopg.connect(host="127.0.0.1", port=postgres_service.port, user="postgres",
+                                     dbname=database) as c:
+                    stored = c.execute("SELECT count(*) FROM articles").fetchone()[0]
+            except psycopg.Error:
+                continue  # the schema is not there yet
+            if stored >= 40 * (terminated + 1):
+                terminated += admin.execute(
+                    "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                    "WHERE datname = %s AND pid <> pg_backend_pid()", (database,)).fetchone()[0] > 0
+        admin.close()
+        out, err = crawl.communicate(timeout=180)
+        assert terminated >= 1, "the crawl ended before its connections could be dropped"
+        assert crawl.returncode in (0, 3), err[-3000:]
+        if crawl.returncode == 3:
+            assert "database" in err and "unavailable" in err, err[-2000:]
+        again = subprocess.run(args, cwd=tmp_path, capture_output=True, text=True, timeout=180)
+        assert again.returncode == 0, again.stderr[-3000:]
+    base = server.base("big")
+    rows = query(pg_url, "SELECT canonical_url FROM articles")
+    assert sorted(u for (u,) in rows) == sorted(base + p for p in paths)
+    # every article whole: its URLs, its page row, its story and its bands
+    assert query(pg_url, "SELECT count(*) FROM articles a WHERE story_id IS NULL OR NOT EXISTS "
+                         "(SELECT 1 FROM article_urls u WHERE u.article_id = a.id) OR NOT EXISTS "
+                         "(SELECT 1 FROM pages p WHERE p.article_id = a.id AND p.state = 'article') OR "
+                         "(SELECT count(*) FROM article_bands b WHERE b.article_id = a.id) <> 42") == [(0,)]
