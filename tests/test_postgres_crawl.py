@@ -137,22 +137,44 @@ def test_every_command_works_on_postgresql(both):
     assert "already at" in run_cli("db", "upgrade", "--db", pg, cwd=tmp).stdout
 
 
-def test_the_report_is_the_same_on_postgresql(both):
-    """``transfernews report`` reads through SQL that must mean the same on both backends."""
-    sqlite_url, pg, tmp = both
+def copy_rows(source_url: str, target_url: str) -> None:
+    """Every row of every table of ``source_url`` into the empty schema at ``target_url``."""
+    from sqlalchemy import MetaData
+
+    from storage.db import open_db
+    from storage.models import Base
+
+    open_db(target_url)
+    source, target = create_engine(source_url), create_engine(target_url)
+    with source.connect() as read, target.begin() as write:
+        write.execute(text("SET session_replication_role = replica"))  # FK order (stories <-> articles)
+        tables = MetaData()
+        tables.reflect(write)
+        for table in Base.metadata.sorted_tables:
+            rows = [dict(r._mapping) for r in read.execute(table.select())]
+            if rows:
+                columns = set(tables.tables[table.name].columns.keys()) - {"search_vector"}
+                write.execute(table.insert(), [{k: v for k, v in r.items() if k in columns} for r in rows])
+    source.dispose()
+    target.dispose()
+
+
+def test_the_report_is_the_same_on_postgresql(both, pg_url):
+    """``transfernews report`` reads through SQL that must mean the same on both backends:
+    the same rows (the SQLite crawl's, copied into PostgreSQL) give the same page. (Two
+    crawls need not give the same events: the analyser merges in storage order, and a
+    concurrent crawl does not fix that order.)"""
+    sqlite_url, _, tmp = both
+    copy_rows(sqlite_url, pg_url)
     pages = {}
-    for name, db in (("sqlite", sqlite_url), ("postgresql", pg)):
+    for name, db in (("sqlite", sqlite_url), ("postgresql", pg_url)):
         out = tmp / f"report-{name}.html"
         result = run_cli("report", "--db", db, "--since", "2000-01-01", "--until", "2100-01-01", "-o", str(out),
                          cwd=tmp)
         assert result.returncode == 0, result.stderr
         page = re.sub(r"<svg.*?</svg>", "", out.read_text("utf-8"), flags=re.S)  # charts: drawn, not data
-        page = re.sub(r"Database: .*?</p>", "", page)  # the URL and the time it was made
-        # rows that tie on the report's sort key come in storage order, which a concurrent
-        # crawl does not fix: compare the rows as a multiset, and the page around them
-        rows = sorted(re.findall(r"<tr>.*?</tr>", page, flags=re.S))
-        pages[name] = (re.sub(r"<tr>.*?</tr>", "<tr/>", page, flags=re.S), rows)
-    assert pages["sqlite"][1] and pages["sqlite"] == pages["postgresql"]
+        pages[name] = re.sub(r"Database: .*?</p>", "", page)  # the URL and the time it was made
+    assert "<tr>" in pages["sqlite"] and pages["sqlite"] == pages["postgresql"]
 
 
 def test_postgresql_connections_dropped_mid_crawl_lose_nothing(tmp_path, pg_url, postgres_service):
