@@ -203,3 +203,23 @@ def test_crawl_fills_events_and_cli_lists_and_exports_them(tmp_path, cli):
     assert "appointment" in table.stdout
     again = cli("analyze", "--db", db, cwd=tmp_path)
     assert again.returncode == 0 and again.stdout.startswith("0 articles analysed")
+
+
+def test_event_views_answer_the_questions(stored):
+    """The three event queries of docs/analysts.md, on the labelled articles."""
+    import re
+
+    sessions, _, _ = stored
+    doc = (Path(__file__).parent.parent / "docs" / "analysts.md").read_text("utf-8")
+    block = doc.split("## Events: three more queries", 1)[1].split("```sql", 1)[1].split("```", 1)[0]
+    queries = [q.strip() for q in block.split(";") if q.strip()]
+    assert len(queries) == 3
+    from sqlalchemy import text
+
+    with sessions() as session:
+        changes, career, moves = ([tuple(str(v) if hasattr(v, "isoformat") else v for v in row) for row in
+                                   session.execute(text(re.sub(r"^--.*$", "", q, flags=re.M)))] for q in queries)
+    assert any(r[2] == "Massimo Carrera" and r[1] == "appointment" and r[3] == "Ascoli" and r[5] >= 2 for r in changes)
+    assert ("2024-03-12", "appointment", "head_coach", "Ascoli", None) in career
+    assert ("arrival", "appointment", "Massimo Carrera") in {r[:3] for r in moves}
+    assert ("departure", "dismissal", "Fabrizio Castori") in {r[:3] for r in moves}
