@@ -24,9 +24,8 @@ import click
 
 from crawler.registry import RegistryError, load_registry, select
 from storage.db import DatabaseError, open_db, resolve_url, upgrade
+from storage.event_queries import EVENT_TYPES
 
-EVENT_TYPES = ("transfer", "loan", "free_transfer", "contract_extension", "termination", "appointment",
-               "dismissal", "resignation", "rumour")
 EXIT_OK, EXIT_PARTIAL, EXIT_CONFIG, EXIT_DB, EXIT_FAILED, EXIT_LOCKED = 0, 1, 2, 3, 4, 5
 LOG_MAX_BYTES = 5 * 1024 * 1024
 LOG_BACKUPS = 3

@@ -17,25 +17,20 @@ same person or event twice.
 """
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import datetime, timedelta, timezone
 
 from rapidfuzz import fuzz
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import Session, sessionmaker
 
 from crawler.understanding.clubs import alias_norm, gazetteer
-from crawler.understanding.events import ANALYZER_VERSION, Analysis, Mention
-from crawler.understanding.text import person_key
+from crawler.understanding.events import ANALYZER_VERSION, MOVE_TYPES, Analysis, Mention, move_family
+from crawler.understanding.text import is_cyrillic, person_key
 from storage.models import Article, Club, ClubAlias, Event, EventMention, Person, PersonAlias
 from storage.repository import EVENTS_LOCK_KEY, Repository
 
 DATE_WINDOW = 21
 RUMOUR_WINDOW = 120
-MOVES = {"transfer", "loan", "free_transfer"}
-
-
-def family(kind: str) -> str:
-    return "move" if kind in MOVES else kind
 
 
 def utcnow() -> datetime:
@@ -104,7 +99,7 @@ class EventStore:
             best = Person(name=name, key=key, first_seen=utcnow())
             session.add(best)
             session.flush()
-        elif len(key.split()) > len(best.key.split()) and not _cyrillic(name):
+        elif len(key.split()) > len(best.key.split()) and not is_cyrillic(name):
             best.name, best.key = name, key  # a fuller spelling of the same person
         elif _latin_better(best.name, name):
             best.name = name
@@ -119,12 +114,12 @@ class EventStore:
 
     def _find_event(self, session: Session, person_id: int, m: Mention, club_id: int | None,
                     reported: datetime) -> Event | None:
-        fam = family(m.family)
-        kinds = MOVES if fam == "move" else {fam}
+        fam = move_family(m.family)
+        kinds = MOVE_TYPES if fam == "move" else {fam}
         rows = session.scalars(select(Event).where(Event.person_id == person_id)).all()
         for e in rows:
-            e_fam = family(e.rumoured_type or e.type)
-            if e_fam != fam or (club_id and e.club_id and e.club_id != club_id):
+            e_fam = move_family(e.rumoured_type or e.type)
+            if e_fam != fam or not _same_club(club_id, e.club_id):
                 continue
             if m.type == "rumour":
                 if e.type == "rumour" and _near(e.last_reported_at, reported, RUMOUR_WINDOW):
@@ -140,13 +135,13 @@ class EventStore:
             stated = session.scalars(select(Event).where(
                 Event.person_id == event.person_id, Event.type != "rumour")).all()
             for s in stated:
-                if family(s.type) == family(event.rumoured_type or "") and (not s.club_id or not event.club_id or s.club_id == event.club_id):
+                if move_family(s.type) == move_family(event.rumoured_type or "") and _same_club(s.club_id, event.club_id):
                     event.confirmed_by_id = s.id
                     return
             return
         rumours = session.scalars(select(Event).where(Event.person_id == event.person_id, Event.type == "rumour")).all()
         for r in rumours:
-            if family(r.rumoured_type or "") == family(event.type) and (not r.club_id or not event.club_id or r.club_id == event.club_id):
+            if move_family(r.rumoured_type or "") == move_family(event.type) and _same_club(r.club_id, event.club_id):
                 if event.event_date is None or r.first_reported_at is None or \
                         r.first_reported_at.date() <= event.event_date + timedelta(days=DATE_WINDOW):
                     r.confirmed_by_id = event.id
@@ -165,8 +160,6 @@ class EventStore:
         article.relevance = analysis.relevance
         article.analyzer_version = ANALYZER_VERSION
         reported = article.published_at or article.fetched_at
-        if reported.tzinfo is None:
-            reported = reported.replace(tzinfo=timezone.utc)
         now = utcnow()
         ids = []
         for m in analysis.events:
@@ -221,22 +214,21 @@ class EventStore:
         session.flush()
 
 
+def _same_club(a: int | None, b: int | None) -> bool:
+    """Two mentions agree on the club unless both name one and they differ."""
+    return not a or not b or a == b
+
+
 def _near(a: datetime | None, b: datetime, days: int) -> bool:
     if a is None:
         return True
-    if a.tzinfo is None:
-        a = a.replace(tzinfo=timezone.utc)
     return abs((a - b).days) <= days
-
-
-def _cyrillic(text: str) -> bool:
-    return any("\u0400" <= c <= "\u04ff" for c in text)
 
 
 def _latin_better(current: str, new: str) -> bool:
     """A Latin-script spelling from the text beats a transliteration of ours; an
     accented spelling beats an unaccented one of the same length ("Rúben" > "Ruben")."""
-    if _cyrillic(new):
+    if is_cyrillic(new):
         return False
     if len(new.split()) != len(current.split()):
         return False
@@ -262,22 +254,10 @@ def _merge_fields(event: Event, m: Mention, club_id, from_id, reported: datetime
     if m.type != "rumour" and event.type == "rumour":
         event.type, event.rumoured_type = m.type, None
     event.official = event.official or m.official
-    if event.first_reported_at is None or _lt(reported, event.first_reported_at):
+    if event.first_reported_at is None or reported < event.first_reported_at:
         event.first_reported_at = reported
-    if event.last_reported_at is None or _lt(event.last_reported_at, reported):
+    if event.last_reported_at is None or event.last_reported_at < reported:
         event.last_reported_at = reported
-
-
-def _lt(a: datetime, b: datetime) -> bool:
-    if a.tzinfo is None:
-        a = a.replace(tzinfo=timezone.utc)
-    if b.tzinfo is None:
-        b = b.replace(tzinfo=timezone.utc)
-    return a < b
-
-
-def date_of(value) -> date | None:
-    return value if isinstance(value, date) else None
 
 
 class Analyzer:

@@ -14,7 +14,7 @@ from crawler.understanding.clubs import gazetteer
 from crawler.understanding.events import analyze
 from storage.db import open_db
 from storage.event_queries import list_events
-from storage.events import Analyzer, EventStore, same_person
+from storage.events import Analyzer, same_person
 from storage.models import Article, Event, EventMention, SourceRow
 from crawler.understanding.text import person_key
 

@@ -131,9 +131,11 @@ class Gazetteer:
         for club in clubs:
             for norm in club.aliases:
                 owners.setdefault(norm, set()).add(club.key)
-        curated = {norm for norm, key in preferred.items()}
+        # every alias of a club listed in clubs_extra.yaml is trusted, even a short word
+        curated = set(preferred)
+        listed = set(preferred.values())
         for club in clubs:
-            if club.key in set(preferred.values()):
+            if club.key in listed:
                 curated.update(club.aliases)
         for norm, keys in owners.items():
             if not norm:

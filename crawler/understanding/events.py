@@ -114,11 +114,15 @@ def _nearest(items, pos: int, key=lambda x: (x.start, x.end)):
     return best
 
 
+#: right before a role word: the role is a former one ("l'ex centrocampista")
+_FORMER = re.compile(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$")
+
+
 def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int) -> str | None:
     found = []
     for role, pat in lex.roles:
         for m in pat.finditer(folded, start, end):
-            if re.search(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$", folded[max(start, m.start() - 12):m.start()]):
+            if _FORMER.search(folded[max(start, m.start() - 12):m.start()]):
                 continue
             found.append((abs(m.start() - pos), list(dict(lex.roles)).index(role), role))
     if not found:
@@ -191,7 +195,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             break
     article_fee = None
     for s in sents:
-        found = fees(full, folded, s.span.start, s.span.end, lex)
+        found = fees(folded, s.span.start, s.span.end)
         if found:
             article_fee = found[0][1]
             break
@@ -228,6 +232,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
         free = bool(lex.free.search(folded, a, b))
         mutual = bool(lex.mutual.search(folded, a, b))
         undisclosed = bool(lex.undisclosed.search(folded, a, b))
+        sentence_fees = fees(folded, a, b)
         used_people: set[int] = set()
         for start, end, label in hits:
             if label == "join" and ({"extend", "loan", "terminate", "dismiss", "resign"} & labels):
@@ -264,7 +269,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             if role is None:
                 role = _article_role(lex, folded, cluster, sents) or (
                     "player" if label in ("join", "loan", "extend", "terminate") else "head_coach")
-            etype = _type(label, role, free, mutual, bool(lex.triggers and re.search(r"loan|pret|prestito|аренд|cesion|cedid|emprestimo|leih", folded[a:b])))
+            etype = _type(label, role, free, mutual)
             if etype is None:
                 continue
             if etype == "appointment" and role == "player":
@@ -284,10 +289,12 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                     from_club = home
                 to_candidates = [c for c in joining if c.key != from_club]
                 cued = [c for c in to_candidates if _cue(lex.to_cue, folded, c.start, 12)]
-                # the club that signs is the sentence's subject (first named) unless a
-                # "to"-word marks another
-                to_club = (cued[0] if cued and not (to_candidates and to_candidates[0].start < a + 40 and not cued[0] is to_candidates[0] and _subject_first(lang))
-                           else to_candidates[0]).key if to_candidates else None
+                # the club that signs is the sentence's subject (named first, near its
+                # start); further in, a "to"-word marks it
+                to = to_candidates[0] if to_candidates else None
+                if cued and to.start >= a + 40:
+                    to = cued[0]
+                to_club = to.key if to else None
                 if to_club is None:
                     to_club = focus_club if focus_club != from_club else None
                 if from_club is None:
@@ -309,10 +316,9 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 until = article_until
             if is_rumour or etype in LEAVE_TYPES:
                 until = None if etype in LEAVE_TYPES else until
-            if etype == "transfer" and cluster is focus_person and article_free and not sentence_fee_any(full, folded, a, b, lex):
+            if etype == "transfer" and cluster is focus_person and article_free and not (sentence_fees or undisclosed):
                 etype = "free_transfer"
             fee = None
-            sentence_fees = fees(full, folded, a, b, lex)
             if etype == "free_transfer" and free:
                 fee = Fee("free")
             elif sentence_fees and etype in MOVE_TYPES | {"appointment"}:
@@ -357,14 +363,6 @@ def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[
     return out
 
 
-def sentence_fee_any(full, folded, a, b, lex) -> bool:
-    return bool(fees(full, folded, a, b, lex)) or bool(lex.undisclosed.search(folded, a, b))
-
-
-def _subject_first(lang: str) -> bool:
-    return True
-
-
 _YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
 
 
@@ -381,7 +379,9 @@ def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) 
     return False
 
 
-def _type(label: str, role: str, free: bool, mutual: bool, loan_word: bool) -> str | None:
+def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
+    """The event type of a trigger. A "join" in a sentence that also has a loan word
+    never gets here: the loan trigger speaks for the sentence."""
     coach = role in COACH_ROLES
     if label == "succeed":
         return "appointment" if coach else None
@@ -390,8 +390,6 @@ def _type(label: str, role: str, free: bool, mutual: bool, loan_word: bool) -> s
     if label == "join":
         if coach:
             return "appointment"
-        if loan_word:
-            return "loan"
         return "free_transfer" if free else "transfer"
     if label == "loan":
         return None if coach else "loan"
@@ -419,7 +417,7 @@ def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> s
     for m in cluster.mentions:
         for role, pat in lex.roles:
             for r in pat.finditer(folded, max(0, m.start - 60), m.end + 60):
-                if re.search(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$", folded[max(0, r.start() - 12):r.start()]):
+                if _FORMER.search(folded[max(0, r.start() - 12):r.start()]):
                     continue
                 d = min(abs(r.start() - m.start), abs(r.end() - m.end))
                 if best is None or d < best[0]:
@@ -446,7 +444,7 @@ def _collapse(mentions: list[Mention]) -> list[Mention]:
     best: dict[tuple, Mention] = {}
     order: list[tuple] = []
     for m in mentions:
-        key = (m.person_key, _family(m.family), m.club)
+        key = (m.person_key, move_family(m.family), m.club)
         cur = best.get(key)
         if cur is None:
             best[key] = m
@@ -463,19 +461,20 @@ def _collapse(mentions: list[Mention]) -> list[Mention]:
         keep.official = keep.official or (other.official and other.type != "rumour" and keep.type != "rumour")
         best[key] = keep
     out = [best[k] for k in order]
-    stated = {(m.person_key, _family(m.family)) for m in out if m.type != "rumour"}
-    out = [m for m in out if m.type != "rumour" or (m.person_key, _family(m.family)) not in stated]
+    stated = {(m.person_key, move_family(m.family)) for m in out if m.type != "rumour"}
+    out = [m for m in out if m.type != "rumour" or (m.person_key, move_family(m.family)) not in stated]
     # one person, one move family: keep the most confident club
     final: dict[tuple, Mention] = {}
     for m in out:
-        k = (m.person_key, _family(m.family), m.type == "rumour")
+        k = (m.person_key, move_family(m.family), m.type == "rumour")
         if k not in final or m.confidence > final[k].confidence:
             final[k] = m
-    return [m for m in out if final.get((m.person_key, _family(m.family), m.type == "rumour")) is m]
+    return [m for m in out if final.get((m.person_key, move_family(m.family), m.type == "rumour")) is m]
 
 
-def _family(t: str) -> str:
-    return {"transfer": "move", "loan": "move", "free_transfer": "move"}.get(t, t)
+def move_family(t: str) -> str:
+    """Transfers, loans and free transfers are one family of moves."""
+    return "move" if t in MOVE_TYPES else t
 
 
 def _rank(m: Mention) -> tuple:

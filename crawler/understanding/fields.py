@@ -65,20 +65,22 @@ def _number(text: str, unit: str | None) -> float:
     return float(re.sub(r"[.,\s]", "", t))
 
 
-def fees(original: str, folded: str, start: int, end: int, lex: Lexicon) -> list[tuple[int, Fee]]:
+_UNITS = "|".join(sorted(map(re.escape, MONEY_UNITS), key=len, reverse=True))
+_CURR = "|".join(sorted(map(re.escape, CURRENCIES), key=len, reverse=True))
+_MONEY = [
+    re.compile(rf"({_CURR})\s*{_NUM}\s*({_UNITS})?\b"),                  # €121m, $ 8 million
+    re.compile(rf"{_NUM}\s*({_UNITS})\.?\s*(?:de |di |d')?({_CURR})"),  # 121 milioni di euro, 14 млн евро
+    re.compile(rf"{_NUM}\s*({_CURR})\b"),                               # 500.000 euro
+]
+
+
+def fees(folded: str, start: int, end: int) -> list[tuple[int, Fee]]:
     """Money amounts with a currency in the span, with their offsets."""
     out: list[tuple[int, Fee]] = []
-    units = "|".join(sorted(map(re.escape, MONEY_UNITS), key=len, reverse=True))
-    curr = "|".join(sorted(map(re.escape, CURRENCIES), key=len, reverse=True))
     seg = folded[start:end]
-    pats = [
-        rf"({curr})\s*{_NUM}\s*({units})?\b",                      # €121m, $ 8 million
-        rf"{_NUM}\s*({units})\.?\s*(?:de |di |d')?({curr})",      # 121 milioni di euro, 14 млн евро
-        rf"{_NUM}\s*({curr})\b",                                   # 500.000 euro
-    ]
     taken: list[tuple[int, int]] = []
-    for i, p in enumerate(pats):
-        for m in re.finditer(p, seg):
+    for i, p in enumerate(_MONEY):
+        for m in p.finditer(seg):
             if any(a < m.end() and m.start() < b for a, b in taken):
                 continue
             if i == 0:
