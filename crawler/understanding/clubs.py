@@ -52,6 +52,7 @@ def cyr_stem(token: str) -> str:
     return t
 
 
+@lru_cache(maxsize=65536)
 def token_form(token: str) -> str:
     """The form a token is compared by: its stem if Cyrillic, else its folded spelling."""
     return cyr_stem(token) if is_cyrillic(token) else fold(token).replace("'", "")

@@ -154,6 +154,10 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     full = title + "\n" + text            # the title first; offsets shifted back below
     shift = len(title) + 1
     folded = fold(full)
+    if not any(pat.search(folded) for _, pat in lex.triggers):
+        # no move word anywhere: no sentence can hold an event. Most football news
+        # (match reports, injuries) ends here, before the costly name and club search.
+        return Analysis(False, 0.0)
 
     clubs = g.find(full)
     named = {c.key for c in clubs} | ({home} if home else set())
