@@ -331,7 +331,7 @@ def analyze(db_url, since, everything):
     _engine, sessions = _open(db_url)
     analyzer = Analyzer(sessions)
     ids = analyzer.pending(since_dt, everything or since_dt is not None)
-    counts = analyzer.run(ids)
+    counts = analyzer.run(ids, workers=None)
     click.echo(f"{counts['articles']} articles analysed: {counts['transfer_news']} transfer news, "
                f"{counts['mentions']} event mentions")
 

@@ -18,6 +18,10 @@ class PageItem:
 class ArticleItem:
     page: FetchedPage
     extracted: Extracted
+    #: computed with the extraction (:mod:`crawler.processing`); None: the store computes it
+    fingerprint: object | None = None
+    #: the events read from the article, stored with it when it is new or changed
+    analysis: object | None = None
 
 
 @dataclass

@@ -25,6 +25,10 @@ AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_DELAY = 0.5
 CONCURRENT_REQUESTS = 32
 CONCURRENT_REQUESTS_PER_DOMAIN = 4
+# Scrapy starts this many asyncio tasks per response to take its output; our pipeline
+# writes synchronously (batched), so 100 (the default) only costs CPU: a third of the
+# crawl process's own time on a fast crawl (docs/performance.md)
+CONCURRENT_ITEMS = 16
 
 # Bounded waiting and bounded bodies: a slow or hostile server costs little.
 DOWNLOAD_TIMEOUT = 30
@@ -72,6 +76,14 @@ TRANSFERNEWS_MAX_ATTEMPTS = 8
 #: re-fetch articles first stored within this many hours, with conditional GET, to catch
 #: edits after publication (0: never re-fetch a stored article)
 TRANSFERNEWS_REFETCH_HOURS = 0
+#: processes that extract, clean, fingerprint and analyse pages (crawler/processing.py):
+#: "auto" for one per usable core, 0 to do it in the crawl process itself
+TRANSFERNEWS_WORKERS = "auto"
+#: items written per database transaction, and the longest an item waits to be written
+TRANSFERNEWS_WRITE_BATCH = 50
+TRANSFERNEWS_WRITE_INTERVAL = 1.0
+#: write the CPU time of each pipeline stage to this JSON file at the end of the crawl
+TRANSFERNEWS_PROFILE_FILE = None
 #: live progress line on stderr (the CLI turns it on for terminals)
 TRANSFERNEWS_PROGRESS = False
 

@@ -58,6 +58,8 @@ class EventStore:
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
         self.repo = Repository(sessions)
+        #: gazetteer key -> clubs.id, for clubs found in the database (never deleted)
+        self._club_ids: dict[str, int] = {}
 
     # -- clubs and people ---------------------------------------------------------------
 
@@ -65,8 +67,11 @@ class EventStore:
         """The row of a gazetteer club, created with its aliases on first use."""
         if key is None:
             return None
+        if key in self._club_ids:
+            return self._club_ids[key]
         found = session.scalar(select(Club.id).where(Club.key == key))
         if found:
+            self._club_ids[key] = found  # clubs are never deleted; see forget_cached
             return found
         entry = gazetteer().clubs[key]
         club = Club(key=key, name=entry.name, country=entry.country or None, city=entry.city, founded=entry.founded)
@@ -82,6 +87,10 @@ class EventStore:
                 session.add(ClubAlias(club_id=club.id, alias=nick, norm=norm, kind="nickname"))
         session.flush()
         return club.id
+
+    def forget_cached(self) -> None:
+        """After a rollback: a club found in the rolled-back transaction may be gone."""
+        self._club_ids.clear()
 
     def person(self, session: Session, name: str, written: str) -> Person:
         key = person_key(name)
@@ -151,9 +160,11 @@ class EventStore:
         # events are merged across articles (find, then create or join): analyses serialise
         # among themselves on one advisory key (PostgreSQL), while stores go on in parallel
         with self.repo.writing(lock_keys=[EVENTS_LOCK_KEY]) as session:
-            return self._save(session, article_id, analysis)
+            return self.save_in(session, article_id, analysis)
 
-    def _save(self, session: Session, article_id: int, analysis: Analysis) -> list[int]:
+    def save_in(self, session: Session, article_id: int, analysis: Analysis) -> list[int]:
+        """:meth:`save` inside the caller's write transaction, which holds
+        ``EVENTS_LOCK_KEY`` (PostgreSQL) when the article has or had events."""
         article = session.get(Article, article_id)
         self._forget(session, article_id)
         article.is_transfer_news = analysis.is_transfer_news
@@ -278,15 +289,22 @@ class Analyzer:
             self._sources[source_id] = (src.kind if src else "news", club)
         return self._sources[source_id]
 
-    def analyze(self, article_id: int) -> Analysis:
-        from crawler.understanding.events import analyze
-
-        with self.sessions() as session:
-            a = session.get(Article, article_id)
-            kind, club = self._source(session, a.source_id)
-            analysis = analyze(a.text, a.title, a.language, a.published or a.published_at, kind, club)
+    def analyze(self, article_id: int, analysis: Analysis | None = None) -> Analysis:
+        """Read the article (unless ``analysis`` is what reading it gave, computed with
+        its extraction) and store its events."""
+        if analysis is None:
+            with self.sessions() as session:
+                analysis = self.read(session, article_id)
         self.store.save(article_id, analysis)
         return analysis
+
+    def read(self, session: Session, article_id: int) -> Analysis:
+        """The events of a stored article, not yet stored."""
+        from crawler.understanding.events import analyze
+
+        a = session.get(Article, article_id)
+        kind, club = self._source(session, a.source_id)
+        return analyze(a.text, a.title, a.language, a.published or a.published_at, kind, club)
 
     def pending(self, since: datetime | None = None, everything: bool = False, limit: int | None = None) -> list[int]:
         """Articles not yet read by this analyser version (or all, with ``everything``)."""
@@ -300,11 +318,51 @@ class Analyzer:
                 q = q.limit(limit)
             return list(session.scalars(q))
 
-    def run(self, ids: list[int]) -> dict[str, int]:
+    def run(self, ids: list[int], workers: int | None = 0, batch: int = 200) -> dict[str, int]:
+        """Read and store the events of ``ids``. With ``workers`` (None: one per usable
+        core) the reading runs in a process pool while this process stores, ``batch``
+        articles per transaction; events are merged in the order of ``ids`` either way."""
+        from crawler.processing import map_ordered, usable_cores
+
         counts = {"articles": 0, "transfer_news": 0, "mentions": 0}
-        for article_id in ids:
-            analysis = self.analyze(article_id)
-            counts["articles"] += 1
-            counts["transfer_news"] += analysis.is_transfer_news
-            counts["mentions"] += len(analysis.events)
+        results = map_ordered(_analyze_job, self._jobs(ids, batch), usable_cores() if workers is None else workers,
+                              ahead=max(2 * batch, 64))
+        done: list[tuple[int, Analysis]] = []
+        for item in results:
+            done.append(item)
+            if len(done) >= batch:
+                self._save_batch(done, counts)
+                done = []
+        self._save_batch(done, counts)
         return counts
+
+    def _jobs(self, ids: list[int], batch: int):
+        for start in range(0, len(ids), batch):
+            with self.sessions() as session:
+                rows = session.execute(select(
+                    Article.id, Article.text, Article.title, Article.language, Article.published,
+                    Article.published_at, Article.source_id).where(Article.id.in_(ids[start:start + batch]))).all()
+                by_id = {row.id: row for row in rows}
+                for article_id in ids[start:start + batch]:
+                    row = by_id.get(article_id)
+                    if row is not None:
+                        kind, club = self._source(session, row.source_id)
+                        yield (row.id, row.text, row.title, row.language, row.published or row.published_at, kind, club)
+
+    def _save_batch(self, done: list[tuple[int, Analysis]], counts: dict[str, int]) -> None:
+        if not done:
+            return
+        with self.store.repo.writing(lock_keys=[EVENTS_LOCK_KEY]) as session:
+            for article_id, analysis in done:
+                self.store.save_in(session, article_id, analysis)
+                counts["articles"] += 1
+                counts["transfer_news"] += analysis.is_transfer_news
+                counts["mentions"] += len(analysis.events)
+
+
+def _analyze_job(job) -> tuple[int, Analysis]:
+    """Runs in a pool worker: one article's events, not yet stored."""
+    from crawler.understanding.events import analyze
+
+    article_id, *args = job
+    return article_id, analyze(*args)

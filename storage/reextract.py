@@ -45,11 +45,66 @@ def _hints(config: dict | None):
     return Hints(tuple(config.get("prune_xpath") or ()), config.get("body_xpath"), config.get("timezone"))
 
 
+#: fields the event analysis reads: when one changes, the article is read again
+ANALYSED_FIELDS = {"title", "text", "language", "published", "published_at"}
+
+
+@dataclass
+class _Job:
+    article_id: int
+    raw_zlib: bytes
+    encoding: str | None
+    url: str
+    fetched_at: datetime | None
+    hints: object
+
+
+def _reextract_page(job: _Job):
+    """Runs in a pool worker: the stored page extracted again, and its fingerprint."""
+    from crawler.extraction import extract
+
+    html = decode(decompress(job.raw_zlib), job.encoding)
+    result = extract(html, job.url, job.fetched_at, job.hints)
+    return job.article_id, result, fingerprint(result.text) if result.is_article else None
+
+
+def _jobs(sessions: sessionmaker[Session], ids: list[int], batch: int, report: ReextractReport, hints_of):
+    """The stored page of each article (the fetch that produced it, else the newest),
+    read ``batch`` articles at a time."""
+    for start in range(0, len(ids), batch):
+        chunk = ids[start:start + batch]
+        with sessions() as session:
+            rows = session.execute(
+                select(Page.article_id, Page.raw_zlib, Page.encoding, Page.final_url, Page.url, Page.fetched_at)
+                .where(Page.article_id.in_(chunk), Page.raw_zlib.is_not(None))
+                .order_by(Page.article_id, case((Page.state == "article", 0), else_=1), Page.fetched_at.desc())
+            ).all()
+            sources = dict(session.execute(select(Article.id, Article.source_id).where(Article.id.in_(chunk))).all())
+        best = {}
+        for row in rows:
+            best.setdefault(row.article_id, row)
+        for article_id in chunk:
+            report.examined += 1
+            row = best.get(article_id)
+            if row is None:
+                report.no_raw_html += 1
+                continue
+            yield _Job(article_id, row.raw_zlib, row.encoding, row.final_url or row.url, row.fetched_at,
+                       hints_of(sources[article_id]))
+
+
 def reextract(sessions: sessionmaker[Session], source: str | None = None, since: datetime | None = None,
-              batch: int = 200, extract: Callable | None = None) -> ReextractReport:
-    """Re-extract stored articles (optionally of one source, first stored since a date)."""
-    if extract is None:
-        from crawler.extraction import extract
+              batch: int = 200, extract: Callable | None = None, workers: int | None = None) -> ReextractReport:
+    """Re-extract stored articles (optionally of one source, first stored since a date).
+
+    Extraction runs in a pool of ``workers`` processes (default: one per usable core;
+    0: in this process), fed ``batch`` articles at a time; the updates are written in
+    one transaction per ``batch``. An article whose text, title, language or date
+    changed is marked for the event analyser (``transfernews analyze`` or the next
+    crawl reads it again). ``extract`` replaces the extraction function (in this
+    process)."""
+    from crawler.processing import map_ordered, usable_cores
+
     report = ReextractReport()
     repo = Repository(sessions)
     query = select(Article.id).join(SourceRow, Article.source_id == SourceRow.id).order_by(Article.id)
@@ -59,39 +114,53 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
         query = query.where(Article.fetched_at >= since)
     with sessions() as session:
         ids = list(session.scalars(query))
-    for start in range(0, len(ids), batch):
-        with sessions.begin() as session:
-            for article in session.scalars(select(Article).where(Article.id.in_(ids[start:start + batch]))):
-                report.examined += 1
-                page = session.execute(
-                    select(Page.raw_zlib, Page.encoding, Page.final_url, Page.url, Page.fetched_at)
-                    .where(Page.article_id == article.id, Page.raw_zlib.is_not(None))
-                    .order_by(case((Page.state == "article", 0), else_=1), Page.fetched_at.desc())
-                    .limit(1)
-                ).first()
-                if page is None:
-                    report.no_raw_html += 1
-                    continue
-                html = decode(decompress(page.raw_zlib), page.encoding)
-                result = extract(html, page.final_url or page.url, page.fetched_at, _hints(article.source.config))
-                if not result.is_article:
-                    # keep what we have: a rule change must not silently delete the archive
-                    report.no_longer_article += 1
-                    continue
-                changed = [name for name in EXTRACTED_FIELDS if getattr(article, name) != getattr(result, name)]
-                if "text" in changed:
-                    # the old text stays retrievable; fingerprint and bands follow the new one
-                    repo.replace_text(session, article, result, content_hash(result.text), fingerprint(result.text),
-                                       "reextract", datetime.now(timezone.utc))
-                elif changed:
-                    for name in EXTRACTED_FIELDS:
-                        setattr(article, name, getattr(result, name))
-                    article.updated_at = datetime.now(timezone.utc)
-                if changed:
-                    report.changed += 1
-                    for name in changed:
-                        report.changed_fields[name] = report.changed_fields.get(name, 0) + 1
-                else:
-                    report.unchanged += 1
-                article.extractor_version = result.extractor_version
+        configs = dict(session.execute(select(SourceRow.id, SourceRow.config)).all())
+    hints = {sid: _hints(config) for sid, config in configs.items()}
+    jobs = _jobs(sessions, ids, batch, report, hints.__getitem__)
+    if extract is not None:
+        def work(job):
+            result = extract(decode(decompress(job.raw_zlib), job.encoding), job.url, job.fetched_at, job.hints)
+            return job.article_id, result, fingerprint(result.text) if result.is_article else None
+        results = map(work, jobs)
+    else:
+        results = map_ordered(_reextract_page, jobs, usable_cores() if workers is None else workers,
+                              ahead=max(2 * batch, 64))
+    done: list = []
+    for item in results:
+        done.append(item)
+        if len(done) >= batch:
+            _write(sessions, repo, done, report)
+            done = []
+    _write(sessions, repo, done, report)
     return report
+
+
+def _write(sessions: sessionmaker[Session], repo: Repository, results: list, report: ReextractReport) -> None:
+    if not results:
+        return
+    now = datetime.now(timezone.utc)
+    with sessions.begin() as session:
+        articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_([r[0] for r in results])))}
+        for article_id, result, print_ in results:
+            article = articles[article_id]
+            if not result.is_article:
+                # keep what we have: a rule change must not silently delete the archive
+                report.no_longer_article += 1
+                continue
+            changed = [name for name in EXTRACTED_FIELDS if getattr(article, name) != getattr(result, name)]
+            if "text" in changed:
+                # the old text stays retrievable; fingerprint and bands follow the new one
+                repo.replace_text(session, article, result, content_hash(result.text), print_, "reextract", now)
+            elif changed:
+                for name in EXTRACTED_FIELDS:
+                    setattr(article, name, getattr(result, name))
+                article.updated_at = now
+            if changed:
+                report.changed += 1
+                for name in changed:
+                    report.changed_fields[name] = report.changed_fields.get(name, 0) + 1
+                if ANALYSED_FIELDS & set(changed):
+                    article.analyzer_version = None
+            else:
+                report.unchanged += 1
+            article.extractor_version = result.extractor_version

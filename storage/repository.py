@@ -34,6 +34,7 @@ CONFLICT`` statement, atomic on both backends.
 from __future__ import annotations
 
 import hashlib
+from functools import lru_cache
 import re
 import zlib
 from dataclasses import dataclass
@@ -43,13 +44,14 @@ from urllib.parse import urljoin
 
 from contextlib import contextmanager
 
-from sqlalchemy import and_, delete, func, or_, select, text
+from sqlalchemy import delete, func, select, text
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
+from crawler.stages import NULL_CLOCK
 from crawler.urls import fetch_url, host_of, is_home_page, url_key
-from storage.fingerprint import Fingerprint, fingerprint, is_copy
+from storage.fingerprint import BANDS, Fingerprint, fingerprint, is_copy
 from storage.models import (
     Article,
     ArticleBand,
@@ -75,6 +77,14 @@ STORY_LOCK_KEY = 0x7472616E  # "tran"
 EVENTS_LOCK_KEY = 0x74726576  # "trev"
 #: at most this many candidate articles are verified for one new article
 MAX_CANDIDATES = 200
+#: the articles sharing a band with a fingerprint: one point lookup per band in the
+#: primary key. One constant statement, compiled once (building 42 OR-ed conditions
+#: with the expression language cost more than running them)
+_CANDIDATES = text(
+    "SELECT DISTINCT article_id FROM article_bands WHERE "
+    + " OR ".join(f"(band = {b} AND hash = :h{b})" for b in range(BANDS))
+    + f" LIMIT {MAX_CANDIDATES}"
+)
 
 #: Page states after which a URL is never fetched again.
 DONE_STATES = ("article", "alias", "not_article", "skipped", "gone")
@@ -128,6 +138,8 @@ class FetchedPage:
     fetched_at: datetime | None = None
     #: a re-fetch of a stored article to catch edits (``TRANSFERNEWS_REFETCH_HOURS``)
     refetch: bool = False
+    #: ``body`` compressed already (by a pool worker): stored as is
+    raw_zlib: bytes | None = None
 
 
 def choose_canonical(fetched_url: str, declared: str | None) -> str:
@@ -145,6 +157,8 @@ class Repository:
 
     def __init__(self, sessions: sessionmaker[Session]):
         self.sessions = sessions
+        #: where the near-duplicate search's CPU time goes (:mod:`crawler.stages`)
+        self.clock = NULL_CLOCK
 
     @contextmanager
     def writing(self, lock_keys: Iterable[int] | None = None):
@@ -311,41 +325,71 @@ class Repository:
 
     # -- pages -----------------------------------------------------------------------------
 
+    _PAGE_COLUMNS = ("url", "final_url", "source_id", "run_id", "role", "state", "http_status", "fetched_at",
+                     "content_type", "encoding", "error", "article_id", "content_hash", "raw_zlib")
+
+    @staticmethod
+    @lru_cache(maxsize=None)
+    def _page_upsert(dialect: str, variant: str):
+        """One constant ``INSERT … ON CONFLICT (url_key) DO UPDATE`` per case, compiled
+        once: ``fetched`` overwrites the row and its validators, ``error`` keeps the
+        validators of the last good fetch, ``not_modified`` (a 304) keeps the stored body,
+        validators and outcome and only proves freshness."""
+        stmt = (postgresql.insert(Page) if dialect == "postgresql" else sqlite.insert(Page))
+        if variant == "not_modified":
+            update = {"fetched_at": stmt.excluded.fetched_at, "run_id": stmt.excluded.run_id}
+        else:
+            names = Repository._PAGE_COLUMNS + (("etag", "last_modified") if variant == "fetched" else ())
+            update = {name: getattr(stmt.excluded, name) for name in names}
+        update["attempts"] = Page.attempts + 1
+        return stmt.on_conflict_do_update(index_elements=["url_key"], set_=update)
+
     def _upsert_page(self, session: Session, page: FetchedPage, run_id: int | None,
                      article_id: int | None = None, content_sha: str | None = None) -> None:
         now = page.fetched_at or utcnow()
         values = dict(
+            url_key=url_key(page.url), attempts=1,
             url=page.url, final_url=page.final_url, source_id=page.source_id, run_id=run_id,
             role=page.role, state=page.state, http_status=page.http_status, fetched_at=now,
             content_type=page.content_type, encoding=page.encoding, error=page.error,
             article_id=article_id, content_hash=content_sha,
-            raw_zlib=compress(page.body) if page.role == "article" else None,
+            raw_zlib=(page.raw_zlib or compress(page.body)) if page.role == "article" else None,
+            etag=page.etag, last_modified=page.last_modified,
         )
-        if page.http_status == 200 or page.state not in ("error",):
-            values.update(etag=page.etag, last_modified=page.last_modified)
-        stmt = _insert(session, Page).values(url_key=url_key(page.url), attempts=1, **values)
-        update = dict(values, attempts=Page.attempts + 1)
         if page.state == "not_modified":
-            # a 304 keeps the stored body, validators and outcome; it only proves freshness
-            update = dict(fetched_at=now, run_id=run_id, attempts=Page.attempts + 1)
-        stmt = stmt.on_conflict_do_update(index_elements=["url_key"], set_=update)
-        session.execute(stmt)
+            variant = "not_modified"
+        elif page.http_status == 200 or page.state != "error":
+            variant = "fetched"
+        else:
+            variant = "error"
+            values.update(etag=None, last_modified=None)
+        session.execute(self._page_upsert(session.get_bind().dialect.name, variant), values)
 
     def record_page(self, page: FetchedPage, run_id: int | None) -> None:
         """Record a fetch that produced no article (listing, feed, error, 404, PDF …)."""
         with self.sessions.begin() as session:
             self._upsert_page(session, page, run_id)
 
+    def upsert_page_in(self, session: Session, page: FetchedPage, run_id: int | None) -> None:
+        """:meth:`record_page` inside the caller's transaction."""
+        self._upsert_page(session, page, run_id)
+
     # -- articles ----------------------------------------------------------------------------
 
-    def _add_alias(self, session: Session, article_id: int, url: str, relation: str, now: datetime) -> None:
-        url = fetch_url(url)
-        stmt = _insert(session, ArticleUrl).values(
-            url_key=url_key(url), url=url, article_id=article_id, relation=relation, first_seen=now
-        )
-        session.execute(stmt.on_conflict_do_nothing(index_elements=["url"]))
+    def _add_aliases(self, session: Session, article_id: int, urls: list[tuple[str, str]], now: datetime) -> None:
+        """Every ``(url, relation)`` that leads to the article; a URL already known keeps
+        its first relation."""
+        rows, seen = [], set()
+        for url, relation in urls:
+            url = fetch_url(url)
+            if url not in seen:
+                seen.add(url)
+                rows.append({"url_key": url_key(url), "url": url, "article_id": article_id,
+                             "relation": relation, "first_seen": now})
+        session.execute(_insert(session, ArticleUrl).on_conflict_do_nothing(index_elements=["url"]), rows)
 
-    def store_article(self, page: FetchedPage, extracted, run_id: int | None) -> tuple[str, int]:
+    def store_article(self, page: FetchedPage, extracted, run_id: int | None,
+                      print_: Fingerprint | None = None) -> tuple[str, int]:
         """Store an extracted article; returns ``(outcome, article_id)`` with outcome
         ``new``, ``alias`` (another URL or an exact copy within the source of a stored
         article), ``updated`` (a re-fetch found the text changed: revision kept) or
@@ -354,77 +398,88 @@ class Repository:
         One transaction: the article, every URL that led to it, its story and
         fingerprint bands, and the page row that marks the fetched URL as done. A
         concurrent writer that inserted the same canonical URL first turns this call
-        into an alias (retried once on conflict).
+        into an alias (retried once on conflict). The crawl's store pipeline writes
+        many articles per transaction with :meth:`store_article_in` instead.
         """
-        print_ = fingerprint(extracted.text)  # CPU work outside the transaction
+        if print_ is None:  # CPU work outside the transaction (usually done by a pool worker)
+            print_ = fingerprint(extracted.text)
         for attempt in (1, 2):
             try:
-                return self._store_article_once(page, extracted, run_id, print_)
+                with self.writing(self.article_lock_keys(page, extracted, print_)) as session:
+                    return self.store_article_in(session, page, extracted, run_id, print_)
             except IntegrityError:
                 if attempt == 2:
                     raise
         raise AssertionError("unreachable")
 
-    def _store_article_once(self, page: FetchedPage, extracted, run_id: int | None,
-                            print_: Fingerprint) -> tuple[str, int]:
+    def article_lock_keys(self, page: FetchedPage, extracted, print_: Fingerprint) -> list[int]:
+        """The advisory locks (PostgreSQL) a transaction storing this article must hold."""
+        canonical = choose_canonical(page.final_url or page.url, extracted.canonical_url)
+        return self._lock_keys(print_, url_key(canonical), content_hash(extracted.text))
+
+    def store_article_in(self, session: Session, page: FetchedPage, extracted, run_id: int | None,
+                         print_: Fingerprint) -> tuple[str, int]:
+        """:meth:`store_article` inside a write transaction the caller opened with
+        :meth:`writing` and this article's :meth:`article_lock_keys`."""
         now = page.fetched_at or utcnow()
         landed = page.final_url or page.url
         canonical = choose_canonical(landed, extracted.canonical_url)
         key = url_key(canonical)
         sha = content_hash(extracted.text)
-        with self.writing(self._lock_keys(print_, key, sha)) as session:
-            existing = session.scalar(select(Article.id).where(Article.url_key == key))
-            if existing is None:
-                existing = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key).limit(1))
-            if existing is not None and page.refetch:
-                article = session.get(Article, existing)
-                if article.content_hash == sha:
-                    outcome = "unchanged"
-                else:
-                    self.replace_text(session, article, extracted, sha, print_, "edited", now)
-                    outcome = "updated"
-                page.state = "article"
-                self._upsert_page(session, page, run_id, article_id=existing, content_sha=sha)
-                return outcome, existing
-            if existing is None:
-                existing = session.scalar(
-                    select(Article.id)
-                    .where(Article.source_id == page.source_id, Article.content_hash == sha)
-                    .order_by(Article.id)
-                    .limit(1)
-                )
-            if existing is not None:
-                outcome, article_id = "alias", existing
+        existing = session.scalar(select(Article.id).where(Article.url_key == key))
+        if existing is None:
+            existing = session.scalar(select(ArticleUrl.article_id).where(ArticleUrl.url_key == key).limit(1))
+        if existing is not None and page.refetch:
+            article = session.get(Article, existing)
+            if article.content_hash == sha:
+                outcome = "unchanged"
             else:
-                article = Article(
-                    source_id=page.source_id, url_key=key, canonical_url=canonical, url=page.url,
-                    content_hash=sha, extractor_version=extracted.extractor_version,
-                    fetched_at=now, updated_at=now, run_id=run_id,
-                    **{name: getattr(extracted, name) for name in EXTRACTED_FIELDS},
-                )
-                session.add(article)
-                session.flush()
-                outcome, article_id = "new", article.id
-                self._add_alias(session, article_id, canonical, "canonical", now)
-                self.assign_story(session, article, print_)
-            self._add_alias(session, article_id, page.url, "fetched" if outcome == "new" else "alias", now)
-            for url in (*page.redirects, landed):
-                self._add_alias(session, article_id, url, "redirect", now)
-            page.state = "article" if outcome == "new" else "alias"
-            self._upsert_page(session, page, run_id, article_id=article_id, content_sha=sha)
+                self.replace_text(session, article, extracted, sha, print_, "edited", now)
+                outcome = "updated"
+            page.state = "article"
+            self._upsert_page(session, page, run_id, article_id=existing, content_sha=sha)
+            return outcome, existing
+        if existing is None:
+            existing = session.scalar(
+                select(Article.id)
+                .where(Article.source_id == page.source_id, Article.content_hash == sha)
+                .order_by(Article.id)
+                .limit(1)
+            )
+        if existing is not None:
+            outcome, article_id = "alias", existing
+        else:
+            article = Article(
+                source_id=page.source_id, url_key=key, canonical_url=canonical, url=page.url,
+                content_hash=sha, extractor_version=extracted.extractor_version,
+                fetched_at=now, updated_at=now, run_id=run_id,
+                **{name: getattr(extracted, name) for name in EXTRACTED_FIELDS},
+            )
+            session.add(article)
+            session.flush()
+            outcome, article_id = "new", article.id
+            self.assign_story(session, article, print_)
+        urls = [(canonical, "canonical")] if outcome == "new" else []
+        urls.append((page.url, "fetched" if outcome == "new" else "alias"))
+        urls += [(url, "redirect") for url in (*page.redirects, landed)]
+        self._add_aliases(session, article_id, urls, now)
+        page.state = "article" if outcome == "new" else "alias"
+        self._upsert_page(session, page, run_id, article_id=article_id, content_sha=sha)
         return outcome, article_id
 
     # -- stories and fingerprints -----------------------------------------------------------
 
     @staticmethod
-    def _set_fingerprint(session: Session, article: Article, print_: Fingerprint) -> None:
+    def _set_fingerprint(session: Session, article: Article, print_: Fingerprint, replace: bool = False) -> None:
         article.fingerprint = print_.to_bytes()
         article.shingle_count = print_.size
-        session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
+        if replace:
+            session.execute(delete(ArticleBand).where(ArticleBand.article_id == article.id))
         if print_.size:
-            session.execute(_insert(session, ArticleBand).values(
-                [{"band": band, "hash": value, "article_id": article.id} for band, value in enumerate(print_.bands())]
-            ).on_conflict_do_nothing())
+            # executemany of one cached statement: a multi-row VALUES is compiled anew each time
+            session.execute(_insert(session, ArticleBand).on_conflict_do_nothing(), [
+                {"band": band, "hash": value, "article_id": article.id} for band, value in enumerate(print_.bands())
+            ])
 
     @staticmethod
     def find_copies(session: Session, print_: Fingerprint, exclude: int | None = None) -> list[tuple[float, int, int]]:
@@ -432,9 +487,8 @@ class Repository:
         story_id)``, best first. Candidates come from indexed band lookups only."""
         if not print_.size:
             return []
-        condition = or_(*[and_(ArticleBand.band == band, ArticleBand.hash == value)
-                          for band, value in enumerate(print_.bands())])
-        ids = list(session.scalars(select(ArticleBand.article_id).where(condition).distinct().limit(MAX_CANDIDATES)))
+        params = {f"h{band}": value for band, value in enumerate(print_.bands())}
+        ids = list(session.scalars(_CANDIDATES, params))
         if exclude is not None:
             ids = [i for i in ids if i != exclude]
         if not ids:
@@ -461,10 +515,12 @@ class Repository:
         ).one()
         return (0 if row.kind == "club" else 1, row.published_at or row.fetched_at, article_id)
 
-    def assign_story(self, session: Session, article: Article, print_: Fingerprint) -> int:
-        """Put ``article`` into the story of its best (near) copy, or a new story."""
-        self._set_fingerprint(session, article, print_)
-        matches = self.find_copies(session, print_, exclude=article.id)
+    def assign_story(self, session: Session, article: Article, print_: Fingerprint, replace: bool = False) -> int:
+        """Put ``article`` into the story of its best (near) copy, or a new story
+        (``replace``: the article may have bands from an earlier text)."""
+        with self.clock.stage("dedup"):
+            self._set_fingerprint(session, article, print_, replace)
+            matches = self.find_copies(session, print_, exclude=article.id)
         now = utcnow()
         if matches:
             story = session.get(Story, matches[0][2])
@@ -492,7 +548,7 @@ class Repository:
                     select(Article).where(Article.story_id.is_(None)).order_by(Article.id).limit(batch)
                 ).all()
                 for article in articles:
-                    self.assign_story(session, article, fingerprint(article.text))
+                    self.assign_story(session, article, fingerprint(article.text), replace=True)
                 done += len(articles)
             if len(articles) < batch:
                 return done
@@ -510,7 +566,7 @@ class Repository:
             setattr(article, name, getattr(extracted, name))
         article.content_hash = sha
         article.updated_at = now
-        self._set_fingerprint(session, article, print_)
+        self._set_fingerprint(session, article, print_, replace=True)
 
     def recent_articles(self, hours: float, source_ids: list[int]) -> list[tuple[str, int, str]]:
         """``(url, source_id, url_key)`` of articles first stored within ``hours``: the

@@ -400,10 +400,12 @@ def _expected_articles(names):
 
 
 def _start_slow_crawl(tmp_path, sources, db):
-    """A crawl slow enough to fail in the middle; at most 4 requests in flight."""
+    """A crawl slow enough to fail in the middle; at most 4 requests in flight. Every
+    item is written as it comes (TRANSFERNEWS_WRITE_BATCH=1), so the first write after
+    the fault is refused at once; with batches it comes at most a write interval later."""
     args = [sys.executable, "-m", "crawler.cli", "crawl", "--sources", str(sources), "--db", f"sqlite:///{db}",
             "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY=0.25", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
-            "-s", "CONCURRENT_REQUESTS=4"]
+            "-s", "CONCURRENT_REQUESTS=4", "-s", "TRANSFERNEWS_WRITE_BATCH=1"]
     env = dict(os.environ, TRANSFERNEWS_DB_TIMEOUT="1")
     env.pop("TRANSFERNEWS_DB", None)
     return subprocess.Popen(args, cwd=tmp_path, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)

@@ -43,6 +43,7 @@ from crawler.extraction.metadata import (
 )
 from crawler.extraction.pagetype import LayoutSignals, classify
 from crawler.extraction.result import Extracted
+from crawler.stages import NULL_CLOCK
 from crawler.extraction.textdates import PUBLISHED_WORDS, find_dates, is_date_line, published_in
 
 #: Bump when a change to extraction or cleaning changes its output; stored per article
@@ -219,12 +220,18 @@ def settle_date(tree, meta, date_lines: list[str], fetched_at: datetime, hints: 
 
 
 def extract(html: str, url: str | None = None, fetched_at: datetime | None = None,
-            hints: Hints = NO_HINTS) -> Extracted:
+            hints: Hints = NO_HINTS, clock=NULL_CLOCK) -> Extracted:
     """Extract title, text, author, dates, language and canonical URL from one page.
 
     Never raises on malformed input: an unusable page comes back with
-    ``page_type == "empty"`` and a ``reason``.
+    ``page_type == "empty"`` and a ``reason``. ``clock`` (a
+    :class:`crawler.stages.StageClock`) gets the CPU time of extraction and cleaning.
     """
+    with clock.stage("extraction"):
+        return _extract(html, url, fetched_at, hints, clock)
+
+
+def _extract(html: str, url: str | None, fetched_at: datetime | None, hints: Hints, clock) -> Extracted:
     fetched_at = fetched_at or datetime.now(timezone.utc)
     result = Extracted(extractor_version=EXTRACTOR_VERSION)
     try:
@@ -244,7 +251,8 @@ def extract(html: str, url: str | None = None, fetched_at: datetime | None = Non
         return result
     result.author = choose_author(meta.author, tree)
     titles = tuple(t for t in (result.title, meta.h1) if t)
-    cleaned = clean(raw_text, titles, signals.anchors, signals.crumbs, result.author)
+    with clock.stage("cleaning"):
+        cleaned = clean(raw_text, titles, signals.anchors, signals.crumbs, result.author)
     result.text = cleaned.text
     published, source, modified = settle_date(tree, meta, cleaned.date_lines, fetched_at, hints)
     if published is not None:

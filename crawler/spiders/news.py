@@ -10,6 +10,8 @@ one that marks its URL as done.
 """
 from __future__ import annotations
 
+import json
+import time
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta, timezone
 from urllib.parse import urljoin
@@ -25,9 +27,10 @@ from sqlalchemy.exc import OperationalError
 
 from crawler.discovery import DiscoveryError, parse_feed, parse_sitemap
 from crawler.encoding import decode_html
-from crawler.extraction import extract
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
+from crawler.processing import PageFailed, PageJob, PagePool, worker_count
 from crawler.registry import Source, load_registry, select
+from crawler.stages import STAGES, StageClock
 from crawler.urls import fetch_url, is_home_page, url_key
 from storage.db import open_db, unavailable
 from storage.repository import FetchedPage, Repository
@@ -98,6 +101,11 @@ class NewsSpider(scrapy.Spider):
                                spider.frontier.worker_id)
         else:
             spider.run_id = spider.repo.start_run(sorted(spider.sources))
+        spider.clock = StageClock()  # stages run in this process
+        spider.page_cpu = StageClock()  # stages the pool ran, as its workers reported them
+        spider.cpu_at_start = time.process_time()
+        spider.pool = PagePool(worker_count(crawler.settings.get("TRANSFERNEWS_WORKERS")))
+        spider.worker_cpu: dict[int, float] = {}
         spider.done = spider.repo.done_keys()
         assigned = spider.repo.assign_missing_stories()
         if assigned:
@@ -107,6 +115,8 @@ class NewsSpider(scrapy.Spider):
     def closed(self, reason: str) -> None:
         """Close this run's ``crawl_runs`` row with its status and counters, so the
         database tells what every cron run did."""
+        self.pool.close()
+        self._write_profile()
         stats = self.crawler.stats.get_stats()
         counters = {column: stats.get(key, 0) for column, key in RUN_COUNTERS.items()}
         if self.db_failure:
@@ -138,6 +148,31 @@ class NewsSpider(scrapy.Spider):
             # the run's row stays "running", as after a kill; the articles stored are whole
             self.db_failure = self.db_failure or unavailable(self._db_url(), exc, " at the end of the crawl")
             self.logger.error("the run's crawl_runs row could not be closed: %s", unavailable(self._db_url(), exc))
+
+    def _write_profile(self) -> None:
+        """``TRANSFERNEWS_PROFILE_FILE``: the CPU time of each stage, as JSON (for
+        ``bench/pipeline.py``). Download is what the crawl process spent outside the
+        stages it timed itself: Scrapy, HTTP, scheduling."""
+        path = self.crawler.settings.get("TRANSFERNEWS_PROFILE_FILE")
+        if not path:
+            return
+        stats = self.crawler.stats.get_stats()
+        main_cpu = time.process_time() - self.cpu_at_start
+        worker_cpu = sum(self.worker_cpu.values())
+        stages = {name: round(self.clock.cpu.get(name, 0.0) + self.page_cpu.cpu.get(name, 0.0), 4)
+                  for name in STAGES if name != "download"}
+        in_main = sum(self.clock.cpu.values()) + (0.0 if self.pool.workers else sum(self.page_cpu.cpu.values()))
+        stages["download"] = round(max(0.0, main_cpu - in_main), 4)
+        profile = {
+            "pages": stats.get("response_received_count", 0),
+            "articles": stats.get("transfernews/articles_new", 0) + stats.get("transfernews/articles_alias", 0),
+            "workers": self.pool.workers,
+            "stage_cpu_s": stages,
+            "main_cpu_s": round(main_cpu, 4),
+            "workers_cpu_s": round(worker_cpu, 4),
+        }
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(profile, fh, indent=2)
 
     def database_failed(self, exc: OperationalError) -> None:
         """The database refused a write (locked past ``TRANSFERNEWS_DB_TIMEOUT``,
@@ -445,7 +480,7 @@ class NewsSpider(scrapy.Spider):
 
     # -- articles ---------------------------------------------------------------------------------
 
-    def parse_page(self, response: Response):
+    async def parse_page(self, response: Response):
         if self.db_failure:
             return
         source = self.sources[response.meta["tn_source"]]
@@ -465,17 +500,31 @@ class NewsSpider(scrapy.Spider):
                                       error=f"not HTML ({kind})"))
             return
         fetched_at = datetime.now(timezone.utc)
-        html, encoding = decode_body(response)
-        extracted = extract(html, response.url, fetched_at, source.hints)
+        with self.clock.stage("extraction"):
+            html, encoding = decode_body(response)
+        job = PageJob(html, response.url, fetched_at, source.hints, source.kind, source.club, response.body)
+        try:
+            done = await self.pool.run(job)
+        except PageFailed as exc:
+            self._error(self.source_ids[source.name])
+            self.logger.error("%s: %s", response.url, exc)
+            yield PageItem(self._page(response, response.request, source, "article", "error", error=str(exc)))
+            return
+        self.page_cpu.add(done.cpu)
+        if self.pool.workers:
+            self.worker_cpu[done.worker[0]] = done.worker[1]
+        extracted = done.extracted
         page = self._page(response, response.request, source, "article", "article",
                           encoding=encoding, body=response.body)
+        page.raw_zlib = done.raw_zlib
         page.refetch = bool(response.meta.get("tn_refetch"))
         if extracted.is_article:
-            yield ArticleItem(page, extracted)
+            yield ArticleItem(page, extracted, done.fingerprint, done.analysis)
             return
         if extracted.page_type == "listing" and level < source.depth:
             page.role, page.state, page.body = "listing", "listing", None
-            yield from self._follow_links(response, source, level)
+            for request in self._follow_links(response, source, level):
+                yield request
             yield PageItem(page)
             return
         if extracted.page_type == "listing" and source.depth > 1:
