@@ -23,11 +23,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from rapidfuzz import fuzz  # noqa: E402
-
 from crawler.understanding.clubs import gazetteer  # noqa: E402
 from crawler.understanding.events import analyze  # noqa: E402
 from crawler.understanding.text import person_key  # noqa: E402
+from storage.events import same_person as store_same_person  # noqa: E402
 
 LANGS = ["it", "ru", "en", "es", "de", "fr", "pt"]
 
@@ -42,15 +41,9 @@ def load(folder: Path) -> list[dict]:
 
 
 def same_person(a: str, b: str) -> bool:
-    ka, kb = person_key(a), person_key(b)
-    if ka == kb:
-        return True
-    ta, tb = ka.split(), kb.split()
-    # "García Pimienta" is "Francisco Javier García Pimienta"; "Antony" is "Antony Matheus dos Santos"
-    short, long_ = sorted((ta, tb), key=len)
-    if short and (set(short) <= set(long_)) and (len(short) >= 2 or short[0] == long_[0]):
-        return True
-    return fuzz.ratio(ka, kb) >= 85 or (ka.split()[-1:] == kb.split()[-1:] and fuzz.ratio(ka, kb) >= 70)
+    """The store's rule (:func:`storage.events.same_person`), on the two names' keys: the
+    benchmark counts a person as found when the database would merge the two."""
+    return store_same_person(person_key(a), person_key(b))
 
 
 def matches(gold: dict, pred: dict) -> bool:

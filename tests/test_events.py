@@ -168,14 +168,24 @@ def test_events_listing_answers_the_analyst(stored):
         assert [r["club"] for r in castori] == ["Ascoli"]
 
 
-def test_reanalysis_is_idempotent(stored):
-    sessions, _, _ = stored
+def _snapshot(sessions):
     with sessions() as session:
-        before = (session.query(Event).count(), session.query(EventMention).count())
+        return sorted(
+            (m.article_id, m.type, m.rumoured_type, m.event.person.name, m.event.club.name if m.event.club else None,
+             m.start, m.end, m.event.type, m.event.mention_count)
+            for m in session.scalars(select(EventMention)))
+
+
+def test_reanalysis_is_idempotent_in_a_pool_too(stored):
+    """``transfernews analyze --all`` reads on every core (a process pool) and stores in
+    batches: the same events and mentions as the article-by-article run."""
+    sessions, _, _ = stored
+    before = _snapshot(sessions)
     analyzer = Analyzer(sessions)
     analyzer.run(analyzer.pending(everything=True))
-    with sessions() as session:
-        assert (session.query(Event).count(), session.query(EventMention).count()) == before
+    assert _snapshot(sessions) == before
+    analyzer.run(analyzer.pending(everything=True), workers=2, batch=7)
+    assert _snapshot(sessions) == before
 
 
 def test_crawl_fills_events_and_cli_lists_and_exports_them(tmp_path, cli):
@@ -223,3 +233,19 @@ def test_event_views_answer_the_questions(stored):
     assert ("2024-03-12", "appointment", "head_coach", "Ascoli", None) in career
     assert ("arrival", "appointment", "Massimo Carrera") in {r[:3] for r in moves}
     assert ("departure", "dismissal", "Fabrizio Castori") in {r[:3] for r in moves}
+
+
+def test_no_lexicon_pattern_is_silently_dead():
+    """A doubled backslash in a raw string (r"\\\\baveva") makes a pattern look for a
+    backslash and never match: eleven background cues were dead that way."""
+    import re
+
+    from crawler.understanding.lexicon import LEXICA
+
+    for lang, lex in LEXICA.items():
+        patterns = [p for _, p in lex.triggers + lex.roles] + [
+            v for v in vars(lex).values() if isinstance(v, re.Pattern)]
+        for p in patterns:
+            assert "\\\\" not in p.pattern, (lang, p.pattern[:120])
+    assert LEXICA["it"].background.search("lo stesso giocatore aveva firmato con il torino")
+    assert LEXICA["ru"].background.search("он вспоминает свой первый сезон")

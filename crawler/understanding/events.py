@@ -248,6 +248,10 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             names = [n for n in s.names if id(by_mention[id(n)]) not in used_people] or s.names
             if not s.names and NEW_POST.search(folded, a, b) and label in ("appoint", "succeed", "join"):
                 continue  # "the new coach will be named soon"
+            if label in ("join", "loan", "extend", "terminate"):
+                # the president or director who signs or welcomes a player is not the mover
+                # ("alla presenza del Presidente Claudio Lotito")
+                names = [n for n in names if not _TITLED.search(folded[max(a, n.start - 30):n.start])]
             if label in ("appoint", "succeed"):
                 # the person chosen, not the one who chose ("elegido por X")
                 chosen = [n for n in names if not AGENT.search(folded[max(a, n.start - 14):n.start])]
@@ -352,11 +356,30 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     return Analysis(bool(events), relevance, events)
 
 
+#: right before a club: the opponent of a match ("dopo la sconfitta contro l'Udinese",
+#: "nach der Niederlage gegen den VfL Wolfsburg", "frente ao Qarabağ"), never the club
+#: of the event; one pattern for the seven languages
+_OPPONENT = re.compile(
+    r"(?:\bcontro|\bagainst|\bcontra|\bgegen|\bcontre|\bface (?:a|au|aux)|\bfrente (?:a|al|ao|aos)|\bversus|\bvs\.?"
+    r"|\bпротив|\bпоражени\w* от|\bdefeat (?:to|by)|\bloss (?:to|at)|\bdraw (?:with|at)|\bpareggio (?:con|contro))"
+    r"(?:\s+(?:il|lo|la|l'|i|gli|the|el|los|las|o|a|os|as|den|die|das|dem|le|les|l'|de|del|do|da|du|des))?[\s«\"'’]*$")
+
+
+#: right before a name: the title of a club official, in the seven languages
+_TITLED = re.compile(
+    r"(?:\bpresident[ea]?|\bpresidente|\bprasident|\bпрезидент\w*|\bpatron|\bceo|\bamministratore delegato"
+    r"|\bdirett(?:ore|ivo) sportivo|\bds|\bdirector deportivo|\bsportdirektor|\bdirecteur sportif"
+    r"|\bdiretor desportivo|\bsporting director|\bспортивн\w* директор\w*|\bгендиректор\w*)\s*$")
+
+
 def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[ClubMention]:
     """Clubs of the sentence minus former clubs ("ex allenatore di Spartak Mosca e AEK
-    Atene": both are former)."""
+    Atene": both are former) and match opponents."""
     out, prev_end = [], None
     for c in clubs:
+        if _OPPONENT.search(folded[max(0, c.start - 30):c.start]):
+            prev_end = None
+            continue
         former = _cue(lex.prev_cue, folded, c.start)
         if not former and prev_end is not None and re.fullmatch(r"[\s,«»\"]*(?:e|and|и|y|und|et|ou|o)?[\s«»\"]*(?:del|della|dello|dell|di|de|du|do|da|des)?[\s'«»\"]*",
                                                                  folded[prev_end:c.start]):
@@ -368,6 +391,8 @@ def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[
 
 
 _YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
+#: right before a year: "in", "nel", "в", "im Jahr", or a month ("in April 2025")
+_IN_YEAR = re.compile(r"(?:\b(?:in|nel|en|em|im|au|в)|\bjahr|\b[a-zа-я]{3,})\s+$")
 
 
 def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) -> bool:
@@ -376,10 +401,19 @@ def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) 
     fresh = lex.today.search(folded, a, b) or lex.complete.search(folded, a, b) or lex.official.search(folded, a, b)
     if lex.background.search(folded, a, b) and not fresh:
         return True
-    if pub is not None and not fresh:
-        for m in _YEAR.finditer(folded, a, b):
-            if int(m.group(1)) < pub.year and not lex.until.search(folded[max(a, m.start() - 25):m.start()]):
-                return True
+    if pub is None:
+        return False
+    for m in _YEAR.finditer(folded, a, b):
+        if int(m.group(1)) >= pub.year or lex.until.search(folded[max(a, m.start() - 25):m.start()]):
+            continue
+        if not fresh:
+            return True
+        # "в 2022 году … перешёл", "in January 2018 … made him": a move dated in an earlier
+        # year is background even in words that report a completed move, unless today's
+        # news is said too
+        if _IN_YEAR.search(folded, max(a, m.start() - 16), m.start()) and not lex.today.search(folded, a, b) \
+                and not lex.official.search(folded, a, b):
+            return True
     return False
 
 

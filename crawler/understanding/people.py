@@ -20,14 +20,25 @@ from crawler.understanding.text import Span, fold, is_cyrillic, person_key, toke
 PARTICLES = {"van", "de", "da", "dos", "das", "di", "del", "della", "von", "der", "den", "ten", "ter", "le", "la",
              "el", "bin", "ben", "du", "y", "e", "do", "mac", "st"}
 
-_EXTRA_STOP = {
-    # months, weekdays and frequent capitalised nouns of football news in the seven languages
+#: particles that are also articles: inside a name only after "van"/"von" ("van der
+#: Sar", "von der Leyen"), else "Terzić der Topkandidat" is one name
+_ARTICLE_PARTICLES = {"der", "den"}
+
+#: month names: not a name next to a number ("12 March", "März 2025", "1 de março"), but
+#: some are first names elsewhere ("Marco" folds like Portuguese "março", "April", "June")
+_MONTHS = {
     "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno", "luglio", "agosto", "settembre", "ottobre",
     "novembre", "dicembre", "january", "february", "march", "april", "may", "june", "july", "august",
     "september", "october", "november", "december", "enero", "febrero", "abril", "mayo", "junio", "julio",
     "septiembre", "octubre", "noviembre", "diciembre", "januar", "februar", "marz", "juni", "juli", "oktober",
     "dezember", "janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "octobre", "janeiro",
     "fevereiro", "marco", "maio", "junho", "julho", "setembro", "outubro", "novembro", "dezembro",
+}
+#: month names that are never first names
+_MONTHS_ONLY = _MONTHS - {"marco", "april", "may", "june", "julio", "mai", "mayo", "august", "juli"}
+
+_EXTRA_STOP = {
+    # weekdays and frequent capitalised nouns of football news in the seven languages
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "lunedi", "martedi",
     "mercoledi", "giovedi", "venerdi", "sabato", "domenica", "lunes", "martes", "miercoles", "jueves", "viernes",
     "montag", "dienstag", "mittwoch", "donnerstag", "freitag", "samstag", "sonntag", "lundi", "mardi",
@@ -104,6 +115,15 @@ def _is_name_word(tok: str, initial: bool = False, lang: str = "") -> bool:
     return True
 
 
+def _near_number(text: str, toks: list[Span], i: int) -> bool:
+    """A date around the word: a number right before ("12 March", "1. März", "1 de março")
+    or right after ("March 2025", "June 12")."""
+    prev = [t.text for t in toks[max(0, i - 2):i]]
+    if prev and (prev[-1].isdigit() or (len(prev) == 2 and prev[-1].lower() in ("de", "of") and prev[0].isdigit())):
+        return True
+    return i + 1 < len(toks) and toks[i + 1].text.isdigit()
+
+
 def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], lang: str = "") -> list[NameMention]:
     """Candidate person names in ``text[start:end]``, skipping the ``blocked`` spans
     (clubs)."""
@@ -139,10 +159,14 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
             flush()
             continue
         initial = i == 0 or bool(re.search(r"[:«\"“(—–-]\s*$", before))
+        if fold(tok.text) in _MONTHS and (fold(tok.text) in _MONTHS_ONLY or _near_number(text, toks, i)):
+            flush()
+            continue
         if _is_name_word(tok.text, initial and not (i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang)
                                                      and not is_blocked(toks[i + 1])), lang):
             run.append(tok)
-        elif run and fold(tok.text) in PARTICLES and i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang):
+        elif run and fold(tok.text) in PARTICLES and i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang) \
+                and (fold(tok.text) not in _ARTICLE_PARTICLES or fold(run[-1].text) in ("van", "von", "de")):
             run.append(tok)
         else:
             flush()
