@@ -96,9 +96,11 @@ class EventStore:
         key = person_key(name)
         surname = key.split()[-1] if key else ""
         first = key.split()[0] if key else ""
+        # the same key, the surname or first name alone, or a longer name ending with the
+        # surname or starting with the first name: index probes (migration 0007)
         candidates = session.scalars(select(Person).where(or_(
-            Person.key == key, Person.key == surname, Person.key == first, Person.key.like(f"% {surname}"),
-            Person.key.like(f"{first} %")))).all()
+            Person.key.in_({key, surname, first}), Person.last_token == surname,
+            Person.first_token == first))).all()
         best = None
         for p in candidates:
             if same_person(p.key, key):

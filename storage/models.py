@@ -47,7 +47,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
 )
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship, validates
 from sqlalchemy.types import TypeDecorator
 
 NAMING = {
@@ -330,9 +330,19 @@ class Person(Base):
     #: script- and spelling-independent key (transliterated, accents and doubled
     #: letters folded): «Каррера» and "Carrera" share it
     key: Mapped[str] = mapped_column(Text, index=True)
+    #: the first and last word of ``key``, set with it: finding "Baroni" for "Marco
+    #: Baroni" is an index probe, not a scan (see :meth:`storage.events.EventStore.person`)
+    first_token: Mapped[str | None] = mapped_column(Text, index=True)
+    last_token: Mapped[str | None] = mapped_column(Text, index=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
 
     aliases: Mapped[list["PersonAlias"]] = relationship(back_populates="person")
+
+    @validates("key")
+    def _tokens(self, _name: str, key: str) -> str:
+        words = key.split()
+        self.first_token, self.last_token = (words[0], words[-1]) if words else (None, None)
+        return key
 
 
 class PersonAlias(Base):
