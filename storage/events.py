@@ -175,6 +175,7 @@ class EventStore:
         reported = article.published_at or article.fetched_at
         now = utcnow()
         ids = []
+        mentioned: set[int] = set()  # the article's earlier mentions are gone (_forget)
         for m in analysis.events:
             person = self.person(session, m.person, m.person_text)
             club_id = self.club_id(session, m.club)
@@ -191,9 +192,9 @@ class EventStore:
             else:
                 _merge_fields(event, m, club_id, from_id, reported)
                 event.updated_at = now
-            if session.scalar(select(EventMention.id).where(EventMention.article_id == article_id,
-                                                            EventMention.event_id == event.id)):
-                continue
+            if event.id in mentioned:
+                continue  # two mentions of one fact in one article: the first one counts
+            mentioned.add(event.id)
             mention = EventMention(
                 event_id=event.id, article_id=article_id, type=m.type, rumoured_type=m.rumoured_type, role=m.role,
                 person_text=m.person_text, club_id=club_id, from_club_id=from_id, event_date=m.date,
