@@ -249,3 +249,12 @@ def test_no_lexicon_pattern_is_silently_dead():
             assert "\\\\" not in p.pattern, (lang, p.pattern[:120])
     assert LEXICA["it"].background.search("lo stesso giocatore aveva firmato con il torino")
     assert LEXICA["ru"].background.search("он вспоминает свой первый сезон")
+
+
+def test_sentences_do_not_end_at_ordinal_dates():
+    """German writes ordinals with a dot ("30. Juni", "1. FC Nürnberg"): not a sentence end."""
+    from crawler.understanding.text import sentences
+
+    text = "Er unterschreibt bis zum 30. Juni 2026. Er kommt vom 1. FC Nürnberg. Er kam 2019. Dann ging er."
+    assert [s.text for s in sentences(text)] == [
+        "Er unterschreibt bis zum 30. Juni 2026.", "Er kommt vom 1. FC Nürnberg.", "Er kam 2019.", "Dann ging er."]

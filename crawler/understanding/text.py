@@ -47,7 +47,7 @@ class Span:
 
 _ABBREV = re.compile(
     r"(?:\b(?:S\.p\.A|S\.r\.l|Sig|Sr|Sra|Dr|Mr|Mrs|St|Ste|Nr|Dott|Prof|Avv|ca|vs|etc|Jr|n|No|U\.S|A\.C|F\.C|S\.S|"
-    r"т\.е|т\.д|г|гг|им|ул)\.|\b[A-ZА-Я]\.)$")
+    r"т\.е|т\.д|г|гг|им|ул)\.|\b[A-ZА-Я]\.|(?<![\d.,])\b\d{1,2}\.)$")
 
 
 def sentences(text: str) -> list[Span]:
