@@ -102,7 +102,10 @@ _SITEMAP_GZIP = {
 }
 
 
+@functools.lru_cache(maxsize=4)
 def _gzip_bomb(megabytes: int) -> bytes:
+    """Compressed once per size: compressing 200 MB took the server seconds on every
+    request, longer than a test's download timeout on a busy machine."""
     compressor = __import__("zlib").compressobj(9, __import__("zlib").DEFLATED, 31)
     chunk = b"\0" * (1024 * 1024)
     return b"".join(compressor.compress(chunk) for _ in range(megabytes)) + compressor.flush()
@@ -281,6 +284,9 @@ class SiteServer:
         for name in names:
             routes_file = self.root / name / "_routes.json"
             routes = json.loads(routes_file.read_text("utf-8")) if routes_file.exists() else {}
+            for route in routes.values():  # made before the first request, not during it
+                if isinstance(route, dict) and ("gzip_bomb" in route or route.get("truncated_gzip")):
+                    _gzip_bomb(int(route.get("gzip_bomb", 1)))
             try:
                 self.servers[name] = _SiteHTTPServer(self, name, routes, (ports or {}).get(name, 0))
             except OSError:
