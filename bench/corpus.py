@@ -20,7 +20,7 @@ index over sitemaps of 500 URLs plus a Google News sitemap, two category listing
 a home page. Texts come from :mod:`bench.corpus_text`: transfer news and other football
 news (about 60/40), every slot drawn anew per article so no two articles are near copies.
 
-``lite=True`` makes small pages (no padding, few comments) for the memory check, where
+``lite=True`` makes small pages (22–41 KB: no padding, few comments) for the memory check, where
 the number of pages matters, not their size.
 
 The corpus is written once under ``bench/.cache/`` (git-ignored) and reused. Article pages
@@ -612,7 +612,10 @@ def serve(root: Path) -> None:
     with server:
         print(json.dumps(server.bases), flush=True)
         sys.stdin.read()
-    print(json.dumps(server.log.counts), flush=True)
+    try:
+        print(json.dumps(server.log.counts), flush=True)
+    except BrokenPipeError:  # the benchmark that started us is gone: nobody to tell
+        pass
 
 
 def main() -> None:

@@ -2,7 +2,7 @@
 does extraction use every core, how do we compare with news-please, is memory bounded?
 
     python bench/pipeline.py [--pages 2000] [--workers N] [--skip-newsplease] [--skip-reextract]
-                             [--reextract-articles 20000] [--memory-check 2000,10000,20000]
+                             [--reextract-articles 20000] [--memory-check 2000,10000,20000] [--skip-crawl]
                              [--repeat N] [--json out.json]
 
 Everything is measured in the same run on this machine, because on a shared machine
@@ -33,10 +33,10 @@ Reads nothing outside the repository: the corpus is generated (seeded) by
 network use is pip installing news-please from the package index, once.
 
 Time on a 2-core machine: a full run (2 000 pages, 20 000-article reextract) takes about
-25 minutes the first time (corpus, news-please's venv and the reextract database are
-built; the database alone about 8 minutes) and about 15 minutes after; ``--pages 300
---reextract-articles 1000`` about 4 minutes. ``--memory-check 2000,10000,20000`` adds about
-15 minutes. Results: docs/performance.md.
+30 minutes, and about 50 the first time (the corpus, news-please's venv and the reextract
+database, 15 minutes of that, are built and cached); ``--pages 300 --reextract-articles
+1000`` about 4 minutes. ``--memory-check 2000,10000,20000`` adds 20–40 minutes.
+Results: docs/performance.md.
 """
 from __future__ import annotations
 
@@ -72,6 +72,8 @@ FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQU
         "CONCURRENT_REQUESTS_PER_DOMAIN": "32"}
 TARGETS = {"crawl_vs_limit": 0.8, "speedup_1_to_2": 1.8, "vs_newsplease": 8.0, "rss_100k_mb": 500.0}
 REEXTRACT_SEED = 20
+PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
 def echo(*args) -> None:
@@ -96,6 +98,8 @@ class Measured:
     peak_pss_mb: float  # the same with PSS (shared pages divided among their users)
     peak_main_rss_mb: float
     processes: int  # processes seen in the tree
+    sampler_cpu_s: float  # CPU the sampling itself took (in this process)
+    load: float  # the machine's 1-minute load average when the command started
     returncode: int
     stdout: str = field(repr=False, default="")
     stderr: str = field(repr=False, default="")
@@ -111,46 +115,80 @@ class Measured:
 class TreeSampler(threading.Thread):
     """Samples a process and its descendants every ``interval`` seconds: the peak of
     their summed RSS and PSS, the root's own CPU time, every pid seen and its last CPU
-    time."""
+    time. Reads ``/proc`` directly: with psutil a sample of a 5-process tree cost 8.5 ms
+    of CPU here (8 % of a core at 10 samples/s, taken from the command measured), from
+    ``/proc`` 1.3 ms."""
 
     def __init__(self, pid: int, interval: float = 0.1):
         super().__init__(daemon=True)
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = self.peak_main = 0
         self.cpu: dict[int, float] = {}
+        self.samples = 0
+        self.own_cpu = 0.0  # what sampling cost this process: a core it took from the measured command
         self._stop_event = threading.Event()
 
     def run(self) -> None:
+        started = time.thread_time()
         while not self._stop_event.is_set():
             self.sample()
             self._stop_event.wait(self.interval)
+        self.own_cpu = time.thread_time() - started
 
     def sample(self) -> None:
-        import psutil
-
-        try:
-            root = psutil.Process(self.pid)
-            procs = [root] + root.children(recursive=True)
-        except psutil.Error:
-            return
+        """RSS and CPU of every process of the tree from ``/proc/PID/stat`` (cheap), PSS
+        from ``smaps_rollup`` every fifth sample only (the kernel walks the page tables)."""
+        self.samples += 1
+        with_pss = self.samples % 5 == 1
         rss = pss = 0
-        for proc in procs:
+        for pid in tree(self.pid):
             try:
-                with proc.oneshot():
-                    memory = proc.memory_full_info()
-                    times = proc.cpu_times()
-            except psutil.Error:
+                fields = proc_stat(pid)
+                if with_pss:
+                    with open(f"/proc/{pid}/smaps_rollup", "rb") as rollup:
+                        pss += 1024 * int(next(line for line in rollup if line.startswith(b"Pss:")).split()[1])
+            except (OSError, StopIteration, IndexError):
                 continue
-            rss += memory.rss
-            pss += memory.pss
-            self.cpu[proc.pid] = times.user + times.system
-            if proc.pid == self.pid:
-                self.peak_main = max(self.peak_main, memory.rss)
-        self.peak_rss, self.peak_pss = max(self.peak_rss, rss), max(self.peak_pss, pss)
+            memory = int(fields[21]) * PAGE_SIZE  # field 24 of stat: resident pages
+            rss += memory
+            self.cpu[pid] = (int(fields[11]) + int(fields[12])) / CLOCK_TICKS  # fields 14 and 15: utime, stime
+            if pid == self.pid:
+                self.peak_main = max(self.peak_main, memory)
+        self.peak_rss = max(self.peak_rss, rss)
+        if with_pss:
+            self.peak_pss = max(self.peak_pss, pss)
 
     def stop(self) -> None:
         self._stop_event.set()
         self.join()
+
+
+def proc_stat(pid: int) -> list[bytes]:
+    """The fields of ``/proc/PID/stat`` after the command name (field 3 is index 0)."""
+    with open(f"/proc/{pid}/stat", "rb") as stat:
+        return stat.read().rsplit(b")", 1)[1].split()
+
+
+def cpu_seconds(pid: int) -> float:
+    """User+system CPU of a live process, all its threads."""
+    fields = proc_stat(pid)
+    return (int(fields[11]) + int(fields[12])) / CLOCK_TICKS
+
+
+def tree(pid: int) -> list[int]:
+    """``pid`` and its descendants, from ``/proc/PID/task/TID/children`` (cheaper than
+    reading every process of the machine, as ``psutil.Process.children`` does)."""
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        try:
+            for task in os.listdir(f"/proc/{current}/task"):
+                with open(f"/proc/{current}/task/{task}/children") as children:
+                    todo.extend(int(child) for child in children.read().split())
+        except OSError:
+            continue
+    return found
 
 
 def become_subreaper() -> bool:
@@ -169,15 +207,13 @@ def reap_orphans(pids: set[int], seconds: float = 30.0) -> float:
     """CPU seconds of the ``pids`` that were re-parented to this process, once they end.
     A pid that is not our child and no longer exists was reaped, and counted, by its own
     parent."""
-    import psutil
-
     total, pending, deadline = 0.0, set(pids), time.monotonic() + seconds
     while pending and time.monotonic() < deadline:
         for pid in list(pending):
             try:
                 done, _status, usage = os.wait4(pid, os.WNOHANG)
             except ChildProcessError:
-                if not psutil.pid_exists(pid):
+                if not os.path.exists(f"/proc/{pid}"):
                     pending.discard(pid)
                 continue
             if done:
@@ -193,6 +229,7 @@ def run_measured(cmd: list, cpus: set[int] | None = None, cwd: Path | None = Non
     """Run ``cmd`` (pinned to ``cpus`` when given, children inherit it) and measure it.
     It runs in its own process group, which is killed when ``timeout`` passes."""
     out, err = tempfile.TemporaryFile(), tempfile.TemporaryFile()
+    load = os.getloadavg()[0]
     preexec = (lambda: os.sched_setaffinity(0, cpus)) if cpus else None
     started = time.monotonic()
     proc = subprocess.Popen([str(c) for c in cmd], cwd=cwd, stdout=out, stderr=err, preexec_fn=preexec,
@@ -210,7 +247,7 @@ def run_measured(cmd: list, cpus: set[int] | None = None, cwd: Path | None = Non
     out.seek(0)
     err.seek(0)
     return Measured(wall, cpu, sum(sampler.cpu.values()), sampler.cpu.get(proc.pid, 0.0), sampler.peak_rss / 2**20,
-                    sampler.peak_pss / 2**20, sampler.peak_main / 2**20, len(sampler.cpu), proc.returncode,
+                    sampler.peak_pss / 2**20, sampler.peak_main / 2**20, len(sampler.cpu), sampler.own_cpu, load, proc.returncode,
                     out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
@@ -235,10 +272,7 @@ class CorpusServer:
                 pass  # a handler thread that just ended
 
     def cpu_s(self) -> float:
-        import psutil
-
-        times = psutil.Process(self.proc.pid).cpu_times()
-        return times.user + times.system
+        return cpu_seconds(self.proc.pid)
 
     def __enter__(self) -> "CorpusServer":
         return self
@@ -466,7 +500,8 @@ def print_crawl(r: dict) -> None:
          f" pages fetched, {r['lost']} lost, {r['stories']} stories, {r['transfer_news']} transfer news, "
          f"{r['event_mentions']} event mentions); CPU {r['cpu_ms_per_page']:.1f} ms/page (crawl process "
          f"{r['main_cpu_ms_per_page']:.1f}, server {r['server_cpu_ms_per_page']:.1f}); peak RSS {r['peak_rss_mb']:.0f} MB"
-         f" (PSS {r['peak_pss_mb']:.0f} MB, crawl process {r['peak_main_rss_mb']:.0f} MB, {r['processes']} processes)")
+         f" (PSS {r['peak_pss_mb']:.0f} MB, crawl process {r['peak_main_rss_mb']:.0f} MB, {r['processes']} processes);"
+         f" load {r['load']:.1f}")
     stages = r["stages_ms_per_page"]
     echo("  CPU ms per page by stage: " + (", ".join(f"{k} {_ms(v)}" for k, v in stages.items()) if stages else
                                            "n/a (the crawl wrote no TRANSFERNEWS_PROFILE_FILE)"))
@@ -484,11 +519,16 @@ def summary(results: dict) -> None:
     vs_limit = crawl2["pages_per_s"] / lim["pages_per_s"] if crawl2 and lim else None
     speedup = crawl2["pages_per_s"] / crawl1["pages_per_s"] if crawl2 and crawl1 else None
     vs_np = crawl2["pages_per_s"] / np_["pages_per_s"] if crawl2 and np_ and np_.get("pages_per_s") else None
+    # CPU per page hardly depends on what else the machine runs, wall-clock rates do:
+    # these two say the same as the first and third ratio, on a busy machine too
+    cpu_vs_limit = (results["limit_one"]["cpu_ms_per_page"] / crawl2["cpu_ms_per_page"]
+                    if crawl2 and results.get("limit_one") else None)
+    cpu_vs_np = np_["cpu_ms_per_page"] / crawl2["cpu_ms_per_page"] if crawl2 and np_ and np_.get("pages") else None
     mem = results.get("memory_check")
     at_100k = mem["at_100k_mb"] if mem else None
     results["ratios"] = {"crawl_vs_limit": vs_limit, "speedup_1_to_2": speedup, "vs_newsplease": vs_np,
-                         "rss_100k_mb": at_100k}
-    fmt = lambda v, unit="×": "n/a" if v is None else f"{v:.2f}{unit}"  # noqa: E731
+                         "rss_100k_mb": at_100k, "cpu_limit_vs_crawl": cpu_vs_limit, "cpu_newsplease_vs_crawl": cpu_vs_np}
+    fmt = lambda v, unit="×": "n/a" if v is None else f"{v:.0f}{unit}" if unit == " MB" else f"{v:.2f}{unit}"  # noqa: E731
     echo("\n| figure | measured | target | |")
     echo("|---|---|---|---|")
     echo(f"| crawl ÷ extraction-only limit, all cores | {fmt(vs_limit)} | ≥ {TARGETS['crawl_vs_limit']}× | "
@@ -497,6 +537,8 @@ def summary(results: dict) -> None:
          f"≥ {TARGETS['speedup_1_to_2']}× | {verdict(speedup, TARGETS['speedup_1_to_2'])} |")
     echo(f"| crawl ÷ news-please | {fmt(vs_np)} | ≥ {TARGETS['vs_newsplease']}× | "
          f"{verdict(vs_np, TARGETS['vs_newsplease'])} |")
+    echo(f"| CPU per page: plain extraction ÷ crawl (load-independent) | {fmt(cpu_vs_limit)} | — | |")
+    echo(f"| CPU per page: news-please ÷ crawl (load-independent) | {fmt(cpu_vs_np)} | — | |")
     if crawl2:
         echo(f"| peak RSS, crawl of {crawl2['articles']} pages | {crawl2['peak_rss_mb']:.0f} MB | — | |")
     echo(f"| peak RSS at 100 000 pages (from --memory-check) | {fmt(at_100k, ' MB')} | < {TARGETS['rss_100k_mb']:.0f} MB"
@@ -513,6 +555,8 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=os.cpu_count(),
                         help="TRANSFERNEWS_WORKERS of the all-cores crawl (default: the number of cores)")
     parser.add_argument("--seed", type=int, default=9)
+    parser.add_argument("--skip-crawl", action="store_true",
+                        help="skip the limit, the crawls and news-please (only reextract and the memory check)")
     parser.add_argument("--skip-newsplease", action="store_true")
     parser.add_argument("--skip-reextract", action="store_true")
     parser.add_argument("--reextract-articles", type=int, default=20_000)
@@ -545,10 +589,10 @@ def main() -> None:
 
     # each figure is the best of --repeat runs, taken in turns, so a burst of other
     # work on the machine hurts one run of one figure, not the ratio
-    python, why = (None, "--skip-newsplease") if args.skip_newsplease else newsplease_python()
+    python, why = (None, "--skip-newsplease") if args.skip_newsplease or args.skip_crawl else newsplease_python()
     runs: dict[str, list[dict]] = {}
     with CorpusServer(corpus) as server:
-        for round_ in range(args.repeat):
+        for round_ in range(0 if args.skip_crawl else args.repeat):
             tag = f" (round {round_ + 1} of {args.repeat})" if args.repeat > 1 else ""
             echo(f"\nextraction-only limit, plain trafilatura over the files{tag}:")
             for key, processes, cores, label in (("limit_one", 1, one, "1 core"),
@@ -556,7 +600,7 @@ def main() -> None:
                 r = extraction_limit(corpus, processes, cores)
                 runs.setdefault(key, []).append(r)
                 echo(f"  {label}: {r['pages_per_s']:.1f} pages/s, CPU {r['cpu_ms_per_page']:.1f} ms/page, "
-                     f"peak RSS {r['peak_rss_mb']:.0f} MB")
+                     f"peak RSS {r['peak_rss_mb']:.0f} MB (load {r['load']:.1f})")
             echo(f"\ncrawl, {len(cpus)} cores, TRANSFERNEWS_WORKERS={args.workers}{tag}:")
             runs.setdefault("crawl_all", []).append(crawl(corpus, server, args.workers, set(cpus), "all"))
             print_crawl(runs["crawl_all"][-1])
@@ -575,15 +619,16 @@ def main() -> None:
             runs.setdefault("newsplease", []).append(r)
             echo(f"  {r['pages_per_s']:.1f} pages/s ({r['pages']} articles written in {r['wall_s']:.1f} s, "
                  f"{r['result']['parallel_crawlers']} crawler processes at a time); CPU {r['cpu_ms_per_page']:.1f} "
-                 f"ms/page; peak RSS {r['peak_rss_mb']:.0f} MB (PSS {r['peak_pss_mb']:.0f} MB)")
+                 f"ms/page; peak RSS {r['peak_rss_mb']:.0f} MB (PSS {r['peak_pss_mb']:.0f} MB); load {r['load']:.1f}")
     for key, rows in runs.items():
         results[key] = max(rows, key=lambda r: r["pages_per_s"]) | {"all_pages_per_s": [r["pages_per_s"] for r in rows]}
-    if python is None:
+    if python is None and not args.skip_crawl:
         results["newsplease"] = {"skipped": why}
 
     if not args.skip_reextract:
         echo(f"\nreprocessing a stored archive of {args.reextract_articles} articles:")
-        r = results["reprocess"] = reprocess(args.reextract_articles, results["limit_all"]["pages_per_s"])
+        r = results["reprocess"] = reprocess(args.reextract_articles,
+                                             results["limit_all"]["pages_per_s"] if "limit_all" in results else None)
         for name in ("reextract", "analyze"):
             x = r[name]
             echo(f"  {name}: {x['articles_per_s']:.1f} articles/s ({x['articles']} in {x['wall_s']:.1f} s); CPU "
