@@ -330,9 +330,10 @@ class Person(Base):
     #: script- and spelling-independent key (transliterated, accents and doubled
     #: letters folded): «Каррера» and "Carrera" share it
     key: Mapped[str] = mapped_column(Text, index=True)
-    #: the first and last word of ``key``, set with it: finding "Baroni" for "Marco
-    #: Baroni" is an index probe, not a scan (see :meth:`storage.events.EventStore.person`)
+    #: the first word of ``key``, set with it: finding "Marco Baroni" for "Marco" is an
+    #: index probe, not a scan (see :meth:`storage.events.EventStore.person`)
     first_token: Mapped[str | None] = mapped_column(Text, index=True)
+    #: the last word of ``key`` (the surname), set with it: finds "Marco Baroni" for "Baroni"
     last_token: Mapped[str | None] = mapped_column(Text, index=True)
     first_seen: Mapped[datetime] = mapped_column(UTCDateTime())
 
