@@ -126,9 +126,7 @@ class PagePool:
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
-            context = multiprocessing.get_context("forkserver")
-            context.set_forkserver_preload(PRELOAD)
-            self._executor = ProcessPoolExecutor(self.workers, mp_context=context, initializer=_warm)
+            self._executor = _executor(self.workers)
         return self._executor
 
     async def run(self, job: PageJob) -> Processed:
@@ -154,18 +152,37 @@ class PagePool:
             self._executor = None
 
 
-def map_ordered(fn, jobs, workers: int, ahead: int = 64):
-    """``fn`` over ``jobs`` in a process pool, results in order, at most ``ahead`` jobs
-    submitted and not yet taken (memory stays bounded whatever the archive's size), for
-    ``reextract`` and ``analyze`` over a stored archive. ``workers=0``: in this process."""
+def _executor(workers: int) -> ProcessPoolExecutor:
+    """Workers started by a ``forkserver`` that has the extraction and analysis modules
+    loaded, each warmed up before its first job."""
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(PRELOAD)
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_warm)
+
+
+def map_batches(fn, jobs, workers: int | None, batch: int):
+    """``fn`` over ``jobs`` in a process pool (``workers``: None for one per usable core,
+    0 for this process), the results in order, ``batch`` at a time, for ``reextract`` and
+    ``analyze`` over a stored archive. At most two batches of jobs are submitted and not
+    yet taken, so memory stays bounded whatever the archive's size."""
+    workers = usable_cores() if workers is None else workers
+    done: list = []
+    for result in _map_ordered(fn, jobs, workers, ahead=max(2 * batch, 64)):
+        done.append(result)
+        if len(done) >= batch:
+            yield done
+            done = []
+    if done:
+        yield done
+
+
+def _map_ordered(fn, jobs, workers: int, ahead: int):
     if not workers:
         yield from map(fn, jobs)
         return
     from collections import deque
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_warm) as executor:
+    with _executor(workers) as executor:
         pending = deque()
         for job in jobs:
             pending.append(executor.submit(fn, job))

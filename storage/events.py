@@ -325,18 +325,11 @@ class Analyzer:
         """Read and store the events of ``ids``. With ``workers`` (None: one per usable
         core) the reading runs in a process pool while this process stores, ``batch``
         articles per transaction; events are merged in the order of ``ids`` either way."""
-        from crawler.processing import map_ordered, usable_cores
+        from crawler.processing import map_batches
 
         counts = {"articles": 0, "transfer_news": 0, "mentions": 0}
-        results = map_ordered(_analyze_job, self._jobs(ids, batch), usable_cores() if workers is None else workers,
-                              ahead=max(2 * batch, 64))
-        done: list[tuple[int, Analysis]] = []
-        for item in results:
-            done.append(item)
-            if len(done) >= batch:
-                self._save_batch(done, counts)
-                done = []
-        self._save_batch(done, counts)
+        for done in map_batches(_analyze_job, self._jobs(ids, batch), workers, batch):
+            self._save_batch(done, counts)
         return counts
 
     def _jobs(self, ids: list[int], batch: int):
@@ -353,8 +346,6 @@ class Analyzer:
                         yield (row.id, row.text, row.title, row.language, row.published or row.published_at, kind, club)
 
     def _save_batch(self, done: list[tuple[int, Analysis]], counts: dict[str, int]) -> None:
-        if not done:
-            return
         with self.store.repo.writing(lock_keys=[EVENTS_LOCK_KEY]) as session:
             for article_id, analysis in done:
                 self.store.save_in(session, article_id, analysis)

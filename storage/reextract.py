@@ -9,6 +9,7 @@ that produced them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 from datetime import datetime, timezone
 from typing import Callable
 
@@ -59,9 +60,10 @@ class _Job:
     hints: object
 
 
-def _reextract_page(job: _Job):
+def _reextract_page(job: _Job, extract: Callable | None = None):
     """Runs in a pool worker: the stored page extracted again, and its fingerprint."""
-    from crawler.extraction import extract
+    if extract is None:
+        from crawler.extraction import extract
 
     html = decode(decompress(job.raw_zlib), job.encoding)
     result = extract(html, job.url, job.fetched_at, job.hints)
@@ -103,7 +105,7 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
     changed is marked for the event analyser (``transfernews analyze`` or the next
     crawl reads it again). ``extract`` replaces the extraction function (in this
     process)."""
-    from crawler.processing import map_ordered, usable_cores
+    from crawler.processing import map_batches
 
     report = ReextractReport()
     repo = Repository(sessions)
@@ -117,27 +119,16 @@ def reextract(sessions: sessionmaker[Session], source: str | None = None, since:
         configs = dict(session.execute(select(SourceRow.id, SourceRow.config)).all())
     hints = {sid: _hints(config) for sid, config in configs.items()}
     jobs = _jobs(sessions, ids, batch, report, hints.__getitem__)
-    if extract is not None:
-        def work(job):
-            result = extract(decode(decompress(job.raw_zlib), job.encoding), job.url, job.fetched_at, job.hints)
-            return job.article_id, result, fingerprint(result.text) if result.is_article else None
-        results = map(work, jobs)
+    if extract is not None:  # a function of the caller's: in this process
+        work, workers = partial(_reextract_page, extract=extract), 0
     else:
-        results = map_ordered(_reextract_page, jobs, usable_cores() if workers is None else workers,
-                              ahead=max(2 * batch, 64))
-    done: list = []
-    for item in results:
-        done.append(item)
-        if len(done) >= batch:
-            _write(sessions, repo, done, report)
-            done = []
-    _write(sessions, repo, done, report)
+        work = _reextract_page
+    for done in map_batches(work, jobs, workers, batch):
+        _write(sessions, repo, done, report)
     return report
 
 
 def _write(sessions: sessionmaker[Session], repo: Repository, results: list, report: ReextractReport) -> None:
-    if not results:
-        return
     now = datetime.now(timezone.utc)
     with sessions.begin() as session:
         articles = {a.id: a for a in session.scalars(select(Article).where(Article.id.in_([r[0] for r in results])))}
