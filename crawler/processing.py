@@ -122,7 +122,6 @@ class PagePool:
     def __init__(self, workers: int):
         self.workers = workers
         self._executor: ProcessPoolExecutor | None = None
-        self.rebuilds = 0
 
     def _pool(self) -> ProcessPoolExecutor:
         if self._executor is None:
@@ -139,7 +138,6 @@ class PagePool:
             except BrokenProcessPool:
                 if self._executor is executor:  # the first page to notice rebuilds it
                     self._executor = None
-                    self.rebuilds += 1
                     executor.shutdown(wait=False, cancel_futures=True)
                     logger.warning("an extraction worker died (%s in flight); restarting the pool", job.url)
                 if attempt == 2:
