@@ -13,8 +13,9 @@ everything that needs no database:
 * compressing the raw body for ``pages.raw_zlib``.
 
 The crawl process then only writes rows. Workers start with the ``forkserver`` method
-(never ``fork``: the crawl process has threads and open database connections), preload
-the extraction and analysis modules once, and time their stages
+(never ``fork``: the crawl process has threads and open database connections); the
+forkserver loads the extraction and analysis modules, the language model and the club
+gazetteer once, so the workers share those memory pages, and the workers time their stages
 (:mod:`crawler.stages`) for the profile.
 
 A worker that dies (a segfault in a parser on hostile markup, the OOM killer) breaks
@@ -39,8 +40,9 @@ from crawler.stages import StageClock
 
 logger = logging.getLogger(__name__)
 
-#: modules every worker imports once, before its first page
-PRELOAD = ["crawler.processing", "crawler.understanding.events", "storage.fingerprint"]
+#: modules the forkserver imports once, before it forks the first worker; the last one
+#: loads the language model and the gazetteer there, so the workers share those pages
+PRELOAD = ["crawler.processing", "crawler.understanding.events", "storage.fingerprint", "crawler.worker_preload"]
 
 
 @dataclass

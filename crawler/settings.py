@@ -43,6 +43,9 @@ COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 # Breadth-first: feeds and listings first, then the articles they announce.
 DEPTH_PRIORITY = 1
+# Scheduled requests wait on disk, in a directory of their own for each run, so that
+# 100 000 URLs announced by sitemaps do not sit in memory (crawler/scheduler.py)
+SCHEDULER = "crawler.scheduler.DiskQueueScheduler"
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
 SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 

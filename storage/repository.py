@@ -263,13 +263,23 @@ class Repository:
 
     # -- what is already done ------------------------------------------------------------
 
-    def done_keys(self) -> set[str]:
-        """URL keys the crawl must not fetch again: stored articles, their aliases, and
-        pages with a final outcome. Failed fetches are absent, so they are retried."""
+    #: keys per ``IN (…)`` lookup: far below SQLite's and PostgreSQL's bind limits
+    KEY_CHUNK = 500
+
+    def known_keys(self, keys) -> set[str]:
+        """Those of ``keys`` (URL keys) the crawl must not fetch again: stored articles,
+        their aliases, and pages with a final outcome. Failed fetches are not among them,
+        so they are retried. Asked per batch of links instead of loading every key of the
+        archive at the start of a run, so a crawl's memory does not grow with the archive."""
+        keys = sorted(set(keys))
+        found: set[str] = set()
         with self.sessions() as session:
-            keys = set(session.scalars(select(ArticleUrl.url_key)))
-            keys.update(session.scalars(select(Page.url_key).where(Page.state.in_(DONE_STATES))))
-            return keys
+            for start in range(0, len(keys), self.KEY_CHUNK):
+                chunk = keys[start:start + self.KEY_CHUNK]
+                found.update(session.scalars(select(ArticleUrl.url_key).where(ArticleUrl.url_key.in_(chunk))))
+                found.update(session.scalars(select(Page.url_key).where(
+                    Page.url_key.in_(chunk), Page.state.in_(DONE_STATES))))
+        return found
 
     def validators(self, url: str) -> tuple[str | None, str | None]:
         """(ETag, Last-Modified) of the last good fetch of a feed, sitemap or listing page."""
@@ -309,19 +319,28 @@ class Repository:
             for start in range(0, len(rows), 5000):  # one statement, executemany: a 50 000-URL sitemap in seconds
                 session.execute(stmt, rows[start:start + 5000])
 
-    def pending(self, source_ids: list[int], max_attempts: int) -> list[tuple[str, int]]:
+    def pending(self, source_ids: list[int], max_attempts: int, batch: int = 1000):
         """Article URLs still owed: queued by an earlier run that did not get to them,
-        or failed (5xx, timeout) fewer than ``max_attempts`` times. ``(url, source_id)``."""
-        with self.sessions() as session:
-            rows = session.execute(
-                select(Page.url, Page.source_id).where(
-                    Page.role == "article",
-                    Page.state.in_(("queued", "error")),
-                    Page.attempts < max_attempts,
-                    Page.source_id.in_(source_ids),
-                ).order_by(Page.id)
-            ).all()
-        return [(row.url, row.source_id) for row in rows]
+        or failed (5xx, timeout) fewer than ``max_attempts`` times. Lists of
+        ``(url, source_id)`` in the order they were found, ``batch`` at a time (a run that
+        died after queueing a 500 000-URL sitemap owes all of them), each read in a short
+        transaction of its own."""
+        after = 0
+        while True:
+            with self.sessions() as session:
+                rows = session.execute(
+                    select(Page.id, Page.url, Page.source_id).where(
+                        Page.id > after,
+                        Page.role == "article",
+                        Page.state.in_(("queued", "error")),
+                        Page.attempts < max_attempts,
+                        Page.source_id.in_(source_ids),
+                    ).order_by(Page.id).limit(batch)
+                ).all()
+            if not rows:
+                return
+            after = rows[-1].id
+            yield [(row.url, row.source_id) for row in rows]
 
     # -- pages -----------------------------------------------------------------------------
 

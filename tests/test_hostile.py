@@ -6,6 +6,7 @@ that decides whether the next run tries again (see docs/reliability.md).
 from __future__ import annotations
 
 import os
+import re
 import signal
 import sqlite3
 import subprocess
@@ -274,12 +275,19 @@ def test_50000_entry_sitemap_is_queued_whole_in_bounded_time_and_memory(tmp_path
         sources = tmp_path / "s.yaml"
         sources.write_text(f"sources:\n  - name: maps\n    sitemaps: [{base}{path}]\n")
         db = tmp_path / "b.db"
+        temp = tmp_path / "tmp"
+        temp.mkdir()
         result, seconds, maxrss_mb = _crawl_measured(
-            ["crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, "-s", "CLOSESPIDER_PAGECOUNT=25"],
-            tmp_path)
+            ["crawl", "--sources", str(sources), "--db", f"sqlite:///{db}", *FAST, "-s", "CLOSESPIDER_PAGECOUNT=25",
+             "--log-level", "INFO"], tmp_path, env={"TMPDIR": str(temp)})
         fetched = [p for p in server.requests_for("maps") if p.startswith("/big/")]
     assert result.returncode == 4, result.stdout + result.stderr  # interrupted on purpose
     assert seconds < 60 and maxrss_mb < 600, (seconds, maxrss_mb)
+    # the 50 000 requests waited in the run's disk queue, not in memory, and the queue
+    # went with the run (crawler/scheduler.py)
+    stats = dict((k, int(v)) for k, v in re.findall(r"'(scheduler/[a-z/]+)': (\d+)", result.stderr))
+    assert stats.get("scheduler/enqueued/disk", 0) >= 50_000 and "scheduler/enqueued/memory" not in stats, stats
+    assert list(temp.iterdir()) == []
     states = dict(rows(db, "select state, count(*) from pages where role = 'article' group by state"))
     assert sum(states.values()) == 50_000 and set(states) <= {"queued", "gone"}
     assert 0 < states.get("gone", 0) == len(set(fetched)) < 200  # a limited number fetched, each recorded

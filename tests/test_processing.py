@@ -65,6 +65,24 @@ def test_the_pool_gives_what_extracting_in_process_gives():
     assert {d.worker[0] for d in pooled} - {os.getpid()}
 
 
+def _model_cache(_job=None):
+    from crawler.extraction.language import _identifier
+
+    info = _identifier.cache_info()
+    return os.getpid(), info.hits, info.misses
+
+
+def test_workers_share_the_language_model_the_forkserver_loaded():
+    """crawler.worker_preload loads the language model in the forkserver: each worker
+    finds it loaded (its initializer's call is a hit, the one miss was the forkserver's),
+    and shares those pages with its siblings instead of loading a copy of its own."""
+    from crawler.processing import _executor
+
+    with _executor(2) as executor:
+        seen = dict((pid, (hits, misses)) for pid, hits, misses in executor.map(_model_cache, range(8)))
+    assert seen and all(hits >= 1 and misses == 1 for hits, misses in seen.values()), seen
+
+
 def test_worker_count_setting():
     assert worker_count("auto") >= 1 and worker_count(None) == worker_count("")
     assert worker_count("0") == 0 and worker_count(3) == 3

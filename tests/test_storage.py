@@ -81,7 +81,7 @@ def test_article_and_its_aliases(repo):
         assert "https://x.it/2024/carrera/amp/" in urls
         raw = s.scalar(select(Page.raw_zlib).where(Page.article_id == first).limit(1))
         assert decompress(raw) == b"<html>raw</html>"
-    assert "http://x.it/2024/carrera/" in repo.done_keys()
+    assert repo.known_keys(["http://x.it/2024/carrera/", "http://x.it/2024/other/"]) == {"http://x.it/2024/carrera/"}
 
 
 def test_same_text_same_source_is_one_article_other_source_is_not(repo):
@@ -103,12 +103,28 @@ def test_canonical_home_page_or_other_site_is_ignored(repo):
 def test_queue_and_retry(repo):
     ids = repo.sync_sources([Src("a")])
     repo.enqueue(ids["a"], ["https://x.it/q1/", "https://x.it/q2/"])
-    assert sorted(u for u, _ in repo.pending([ids["a"]], 8)) == ["https://x.it/q1/", "https://x.it/q2/"]
+    assert [u for batch in repo.pending([ids["a"]], 8) for u, _ in batch] == ["https://x.it/q1/", "https://x.it/q2/"]
     repo.record_page(FetchedPage("https://x.it/q1/", ids["a"], "article", "error", error="HTTP 503"), None)
     repo.store_article(page("https://x.it/q2/", ids["a"]), article(), None)
-    assert [u for u, _ in repo.pending([ids["a"]], 8)] == ["https://x.it/q1/"]
-    assert repo.pending([ids["a"]], 1) == []  # gave up after max attempts
-    assert "http://x.it/q1/" not in repo.done_keys()
+    assert [u for batch in repo.pending([ids["a"]], 8) for u, _ in batch] == ["https://x.it/q1/"]
+    assert list(repo.pending([ids["a"]], 1)) == []  # gave up after max attempts
+    assert repo.known_keys(["http://x.it/q1/", "http://x.it/q2/"]) == {"http://x.it/q2/"}
+
+
+def test_owed_urls_come_in_batches_each_once_and_known_keys_in_chunks(repo):
+    """A run that died after queueing a big sitemap owes many URLs: they are read a batch
+    at a time, and the stored ones are asked for in chunks of KEY_CHUNK keys."""
+    ids = repo.sync_sources([Src("a")])
+    urls = [f"https://x.it/n/{i}/" for i in range(1203)]
+    repo.enqueue(ids["a"], urls)
+    batches = list(repo.pending([ids["a"]], 8, batch=500))
+    assert [len(b) for b in batches] == [500, 500, 203]
+    owed = [u for b in batches for u, _ in b]
+    assert len(owed) == len(set(owed)) and set(owed) == set(urls)
+    for url in urls[::2]:
+        repo.record_page(FetchedPage(url, ids["a"], "article", "gone", http_status=404), None)
+    keys = [u.replace("https://", "http://") for u in urls] + ["http://x.it/unknown/"]
+    assert repo.known_keys(keys) == set(keys[:1203:2])
 
 
 def test_content_hash_folds_case_and_space():

@@ -30,6 +30,7 @@ from crawler.encoding import decode_html
 from crawler.items import ArticleItem, FeedEntriesItem, PageItem
 from crawler.processing import PageFailed, PageJob, PagePool, worker_count
 from crawler.registry import Source, load_registry, select
+from crawler.scheduler import ScheduledKeys
 from crawler.stages import STAGES, StageClock
 from crawler.urls import fetch_url, is_home_page, url_key
 from storage.db import open_db, unavailable
@@ -71,10 +72,10 @@ class NewsSpider(scrapy.Spider):
             tags=("a", "area"), attrs=("href",), unique=True, canonicalize=False,
             deny_extensions=IGNORED_EXTENSIONS,
         )
-        self.scheduled: set[str] = set()
-        #: the shallowest listing level at which each scheduled URL was found: a page
-        #: reached first through a deep path may also sit one level from a start page
-        self.min_level: dict[str, int] = {}
+        #: URL keys scheduled in this run, with the shallowest listing level each was found
+        #: at: a page reached first through a deep path may also sit one level from a start
+        #: page. What earlier runs stored is asked of the database, never held in memory.
+        self.scheduled = ScheduledKeys()
         #: per-source counters of this run: source_id -> crawl_run_sources column -> n
         self.source_counts: dict[int, Counter] = defaultdict(Counter)
         #: why the database refused a write, once it did: the crawl is stopping
@@ -106,7 +107,6 @@ class NewsSpider(scrapy.Spider):
         spider.cpu_at_start = time.process_time()
         spider.pool = PagePool(worker_count(crawler.settings.get("TRANSFERNEWS_WORKERS")))
         spider.worker_cpu: dict[int, float] = {}
-        spider.done = spider.repo.done_keys()
         assigned = spider.repo.assign_missing_stories()
         if assigned:
             spider.logger.info("grouped %d earlier articles into stories", assigned)
@@ -202,6 +202,19 @@ class NewsSpider(scrapy.Spider):
             self.database_failed(exc)
             raise CloseSpider(DATABASE_UNAVAILABLE) from None
 
+    def _known_keys(self, keys: list[str]) -> set[str]:
+        """:meth:`Repository.known_keys` for a callback: the keys stored or settled by
+        earlier runs. A database failure stops the crawl, as in :meth:`_enqueue`."""
+        if not keys:
+            return set()
+        if self.db_failure:
+            raise CloseSpider(DATABASE_UNAVAILABLE)
+        try:
+            return self.repo.known_keys(keys)
+        except OperationalError as exc:
+            self.database_failed(exc)
+            raise CloseSpider(DATABASE_UNAVAILABLE) from None
+
     # -- helpers ---------------------------------------------------------------------------
 
     def _count(self, key: str, n: int = 1) -> None:
@@ -262,7 +275,7 @@ class NewsSpider(scrapy.Spider):
     def _queue_articles(self, checked: list[tuple[str, str]], source: Source, level: int = 1) -> list[scrapy.Request]:
         """:meth:`_article_requests` for ``(fetch URL, URL key)`` pairs the source allows:
         each URL is normalised once, which matters for a 50 000-entry sitemap."""
-        new, keys = [], []
+        fresh, new, keys = [], [], []
         max_length = self.settings.getint("URLLENGTH_LIMIT") or 2083
         for url, key in checked:
             if is_home_page(url):
@@ -270,17 +283,20 @@ class NewsSpider(scrapy.Spider):
             if len(url) > max_length:
                 self._count("url_too_long")
                 continue
-            if key in self.done:
-                self._count("skipped_known")
-                continue
             if key in self.scheduled:
-                if level < self.min_level.get(key, level + 1):
-                    self.min_level[key] = level
+                self.scheduled.found_at(key, level)
                 continue
-            self.scheduled.add(key)
-            self.min_level[key] = level
-            new.append(url)
-            keys.append(key)
+            fresh.append((url, key))
+        known = self._known_keys([key for _url, key in fresh])
+        for url, key in fresh:
+            if key in known:
+                self._count("skipped_known")
+            elif key in self.scheduled:  # twice in this batch
+                self.scheduled.found_at(key, level)
+            else:
+                self.scheduled.add(key, level)
+                new.append(url)
+                keys.append(key)
         self._enqueue(source, new, keys=keys)
         return [self._article_request(url, source, level) for url in new]
 
@@ -301,12 +317,14 @@ class NewsSpider(scrapy.Spider):
         # first what earlier runs owe: queued but never fetched, or failed
         by_id = {self.source_ids[name]: source for name, source in self.sources.items()}
         max_attempts = self.settings.getint("TRANSFERNEWS_MAX_ATTEMPTS")
-        for url, source_id in self.repo.pending(list(by_id), max_attempts):
-            key = url_key(url)
-            if key not in self.done and key not in self.scheduled:
-                self.scheduled.add(key)
-                self._count("resumed")
-                yield self._article_request(url, by_id[source_id])
+        for owed in self.repo.pending(list(by_id), max_attempts):
+            keyed = [(url, source_id, url_key(url)) for url, source_id in owed]
+            known = self._known_keys([key for _url, _source_id, key in keyed])
+            for url, source_id, key in keyed:
+                if key not in known and key not in self.scheduled:
+                    self.scheduled.add(key)
+                    self._count("resumed")
+                    yield self._article_request(url, by_id[source_id])
         # recent articles again, to catch edits (off by default: 0 hours)
         refetch_hours = self.settings.getfloat("TRANSFERNEWS_REFETCH_HOURS")
         if refetch_hours > 0:
@@ -485,7 +503,7 @@ class NewsSpider(scrapy.Spider):
             return
         source = self.sources[response.meta["tn_source"]]
         level = response.meta.get("tn_level", 1)
-        level = min(level, self.min_level.get(url_key(response.request.url), level))
+        level = self.scheduled.level(url_key(response.request.url), level)
         if item := self._not_modified(response, source, "article"):
             yield item
             return
