@@ -35,14 +35,14 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from crawler.extraction import Extracted, Hints, extract
+from crawler.extraction import Extracted, Hints
 from crawler.stages import StageClock
 
 logger = logging.getLogger(__name__)
 
 #: modules the forkserver imports once, before it forks the first worker; the last one
 #: loads the language model and the gazetteer there, so the workers share those pages
-PRELOAD = ["crawler.processing", "crawler.understanding.events", "storage.fingerprint", "crawler.worker_preload"]
+PRELOAD = ["crawler.processing", "crawler.extraction.pipeline", "crawler.understanding.events", "storage.fingerprint", "crawler.worker_preload"]
 
 
 @dataclass
@@ -73,6 +73,7 @@ class PageFailed(RuntimeError):
 
 def process_page(job: PageJob) -> Processed:
     """Everything CPU-bound about one page (runs in a worker)."""
+    from crawler.extraction.pipeline import extract
     from crawler.understanding.events import analyze
     from storage.fingerprint import fingerprint
     from storage.repository import compress

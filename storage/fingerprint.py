@@ -22,7 +22,6 @@ import re
 from dataclasses import dataclass
 
 import numpy as np
-from datasketch import MinHash
 
 NUM_PERM = 128
 #: 42 bands of 3 values (126 of the 128 used): a pair with Jaccard 0.4 shares a band
@@ -78,6 +77,10 @@ class Fingerprint:
 
 
 def fingerprint(text: str) -> Fingerprint:
+    # imported here: datasketch loads scipy (about 70 MB), and the crawl process, whose
+    # extraction workers compute the fingerprints, only reads and compares them
+    from datasketch import MinHash
+
     shingle_set = shingles(text)
     minhash = MinHash(num_perm=NUM_PERM, seed=SEED, hashfunc=_hash32, scheme=SCHEME)
     if shingle_set:

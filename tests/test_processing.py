@@ -222,3 +222,13 @@ def test_profile_file_reports_every_stage(cli, tmp_path):
     assert set(data["stage_cpu_s"]) == set(STAGES)
     assert all(data["stage_cpu_s"][s] > 0 for s in STAGES), data
     assert data["workers"] >= 1 and data["workers_cpu_s"] > data["stage_cpu_s"]["extraction"] * 0.5
+
+
+def test_the_crawl_process_does_not_load_what_only_workers_need():
+    """trafilatura, htmldate, datasketch (with scipy) and the language model are about
+    120 MB that only the extraction workers use: the crawl process's modules do not
+    import them (crawler/extraction/__init__.py, storage/fingerprint.py)."""
+    probe = ("import sys, crawler.cli, crawler.spiders.news, crawler.pipelines, storage.repository; "
+             "print(sorted(m for m in ('trafilatura', 'htmldate', 'datasketch', 'scipy', 'py3langid') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]", out

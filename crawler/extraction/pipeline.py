@@ -32,6 +32,7 @@ from trafilatura.utils import load_html
 
 from crawler.extraction.authors import choose_author
 from crawler.extraction.cleaning import clean
+from crawler.extraction.hints import NO_HINTS, Hints
 from crawler.extraction.language import detect_language
 from crawler.extraction.metadata import (
     FUTURE_TOLERANCE,
@@ -54,16 +55,6 @@ EXTRACTOR_VERSION = f"tn2+trafilatura{trafilatura.__version__}"
 warnings.filterwarnings("ignore", module="dateutil.parser")
 
 
-@dataclass(frozen=True)
-class Hints:
-    """Per-source extraction hints from the registry."""
-
-    prune_xpath: tuple[str, ...] = ()
-    body_xpath: str | None = None
-    timezone: str | None = None
-
-
-NO_HINTS = Hints()
 #: control characters (NUL and friends) that PostgreSQL text refuses and no reader wants
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _BLOCKS = {"p", "div", "li", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "tr", "br", "section", "figcaption"}
