@@ -88,6 +88,20 @@ class NameMention:
     strong: bool  # two or more words
 
 
+#: determiners that open a noun phrase ("Lo United", "A Velha Senhora", "The Friedkin
+#: Group"): never the first word of a person's name (unlike "El" in "El Shaarawy" or "Le"
+#: in "Le Normand", which are not here)
+_DETERMINERS = {"il", "lo", "gli", "the", "los", "las", "die", "das", "dem", "des", "les", "o", "os", "as", "a",
+                "un", "una", "uno", "une", "ein", "eine", "einen", "this", "questo", "questa", "este", "esta",
+                "ce", "cette", "dieser", "diese"}
+#: the last word of an organisation's name: "The Friedkin Group", "Pif Holding"
+_ORGANISATION = {"group", "gruppo", "grupo", "groupe", "gruppe", "holding", "holdings", "capital", "partners",
+                 "investments", "ventures", "ltd", "inc", "llc", "gmbh", "ag", "sa", "spa", "s.a", "plc", "corp",
+                 "foundation", "fondazione", "fundacion", "stiftung", "fondation", "media", "tv", "radio",
+                 "channel", "network", "news", "agency", "agenzia", "agencia", "agence", "agentur"}
+#: weekdays glued to a time of day in one German noun ("Montagnachmittag")
+_DE_WEEKDAY = re.compile(r"^(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\w+")
+
 _DE_NOUN = re.compile(r"(?:ung|ungen|heit|keit|schaft|ion|tat|ismus|trainer|spieler|meister|berichten|zeitung|verein|er)$")
 _STADIUM = {"stamford", "bridge", "villamarin", "pizjuan", "feld", "trafford", "anfield", "bernabeu", "allianz",
             "arena", "velodrome", "continassa", "village", "meazza", "olimpico", "maracana", "camp", "nou", "parc",
@@ -108,7 +122,7 @@ def _is_name_word(tok: str, initial: bool = False, lang: str = "") -> bool:
     f = fold(tok)
     if f in _EXTRA_STOP or f.rstrip(".") in TITLES or any(p in _STADIUM for p in f.split("-")):
         return False
-    if lang == "de" and (_DE_NOUN.search(f) and len(f) > 7):
+    if lang == "de" and ((_DE_NOUN.search(f) and len(f) > 7) or _DE_WEEKDAY.match(f)):
         return False
     if (initial or lang == "de") and f in _stoplist():
         return False
@@ -124,6 +138,13 @@ def _near_number(text: str, toks: list[Span], i: int) -> bool:
     return i + 1 < len(toks) and toks[i + 1].text.isdigit()
 
 
+def _quoted(text: str, start: int, end: int) -> bool:
+    """The words fill a pair of guillemets or quotes of their own: a club or a title,
+    not a person (people are not quoted by name in running text)."""
+    before, after = text[max(0, start - 1):start], text[end:end + 1]
+    return (before, after) in (("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'))
+
+
 def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], lang: str = "") -> list[NameMention]:
     """Candidate person names in ``text[start:end]``, skipping the ``blocked`` spans
     (clubs)."""
@@ -136,8 +157,14 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
 
     def flush():
         nonlocal run
+        while run and fold(run[0].text) in _DETERMINERS:
+            run.pop(0)
         while run and fold(run[-1].text) in PARTICLES:
             run.pop()
+        if run and fold(run[-1].text).rstrip(".") in _ORGANISATION:
+            run = []  # a company, a fund, a broadcaster: not a person
+        if run and _quoted(text, run[0].start, run[-1].end):
+            run = []  # «Ботафого», "Red Star": Russian (and some other) press quotes club names
         # German role nouns and demonyms glued before a name: "Niederländer Kees van Wonderen"
         while len(run) > 2 and run[0].text.endswith("er") and not is_cyrillic(run[0].text):
             run.pop(0)
