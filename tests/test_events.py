@@ -237,16 +237,20 @@ def test_event_views_answer_the_questions(stored):
 
 def test_no_lexicon_pattern_is_silently_dead():
     """A doubled backslash in a raw string (r"\\\\baveva") makes a pattern look for a
-    backslash and never match: eleven background cues were dead that way."""
+    backslash and never match: eleven background cues were dead that way. A "\\b" in a
+    string that is not raw is a backspace character, and dead too."""
     import re
 
+    from crawler.understanding import events, lexicon, people
     from crawler.understanding.lexicon import LEXICA
 
-    for lang, lex in LEXICA.items():
-        patterns = [p for _, p in lex.triggers + lex.roles] + [
-            v for v in vars(lex).values() if isinstance(v, re.Pattern)]
-        for p in patterns:
-            assert "\\\\" not in p.pattern, (lang, p.pattern[:120])
+    patterns = [(lang, p) for lang, lex in LEXICA.items() for p in [p for _, p in lex.triggers + lex.roles] + [
+        v for v in vars(lex).values() if isinstance(v, re.Pattern)]]
+    patterns += [(module.__name__, v) for module in (lexicon, events, people) for v in vars(module).values()
+                 if isinstance(v, re.Pattern)]
+    assert len(patterns) > 100
+    for where, p in patterns:
+        assert "\\\\" not in p.pattern and not re.search(r"[\x00-\x08\x0b-\x1f]", p.pattern), (where, p.pattern[:120])
     assert LEXICA["it"].background.search("lo stesso giocatore aveva firmato con il torino")
     assert LEXICA["ru"].background.search("он вспоминает свой первый сезон")
 
@@ -258,3 +262,55 @@ def test_sentences_do_not_end_at_ordinal_dates():
     text = "Er unterschreibt bis zum 30. Juni 2026. Er kommt vom 1. FC Nürnberg. Er kam 2019. Dann ging er."
     assert [s.text for s in sentences(text)] == [
         "Er unterschreibt bis zum 30. Juni 2026.", "Er kommt vom 1. FC Nürnberg.", "Er kam 2019.", "Dann ging er."]
+
+
+def _said(text: str, lang: str, title: str = "", kind: str = "news") -> list[tuple]:
+    g = gazetteer()
+    return [(m.type, m.person, g.name(m.club) if m.club else None)
+            for m in analyze(text, title, lang, "2025-06-02T10:00:00+02:00", kind).events]
+
+
+def test_who_is_described_replaced_quoted_or_denying_is_not_the_move():
+    """General rules, not per-article ones: a club in an apposition that describes the
+    person is not where the event takes them; the person replaced is not the appointee;
+    the outlet a report comes from is not a mover; a denial is not a move; "a Roma" is
+    the city; a quoted club is not a person; an option to extend is not an extension."""
+    # apposition: the club of the person's past
+    assert _said("Igli Tare, per diciotto anni alla Lazio, è stato nominato nuovo direttore sportivo del Milan.",
+                 "it") == [("appointment", "Igli Tare", "AC Milan")]
+    # ...but not when the apposition names the new post
+    assert _said("Antonio Conte, nuovo allenatore del Napoli, ha firmato fino al 2027.", "it")[0][2] == "Napoli"
+    # the predecessor
+    said = _said("Rui Borges, de 43 anos, sucede a João Pereira no comando técnico do Sporting.", "pt")
+    assert "João Pereira" not in {p for _, p, _ in said}
+    # the source of a report
+    said = _said("Segundo apurou o Diário do Relvado, o Benfica está a negociar a contratação de Richard Ríos.", "pt")
+    assert {p for _, p, _ in said} == {"Richard Ríos"}
+    # a denial
+    assert _said("Il Napoli ha smentito l'acquisto di Jonathan David dal Lille.", "it") == []
+    assert _said("Der FC Bayern hat den Wechsel von Jonathan Tah zum FC Barcelona dementiert.", "de") == []
+    assert _said("Der FC Bayern hat den Wechsel von Jonathan Tah zum FC Barcelona bestätigt.", "de") != []
+    # the city
+    assert _said("Kevin De Bruyne ha sostenuto le visite mediche a Roma e ha firmato il contratto.", "it") == []
+    # an option
+    assert _said("Соглашение с Карседо рассчитано до конца сезона с возможностью продления ещё на год.", "ru") == []
+    # a quoted club
+    said = _said("«Зенит» ведёт переговоры с «Ботафого» о переходе Луиса Энрике.", "ru")
+    assert "Botafogo" not in {p for _, p, _ in said}
+    # a determiner and an organisation are not people
+    said = _said("Lo United ha accettato il prestito di Rasmus Højlund al Napoli, secondo The Friedkin Group.", "it")
+    assert {p for _, p, _ in said} <= {"Rasmus Højlund"}
+
+
+def test_particles_join_a_name_only_before_its_last_word():
+    """"van der Vaart", "De Bruyne", "von der Leyen" are one name each; "e"/"y" between two
+    names is a conjunction, and a particle followed by a whole name is a preposition
+    ("der Wechsel von Jonathan Tah")."""
+    from crawler.understanding.people import find_names
+
+    text = ("Il Milan ha preso Rafael van der Vaart e Kevin De Bruyne, poi Marco van Basten e Ursula von der "
+            "Leyen e Giovanni Di Lorenzo.")
+    assert [n.text for n in find_names(text, 0, len(text), [], "it")][1:] == [
+        "Rafael van der Vaart", "Kevin De Bruyne", "Marco van Basten", "Ursula von der Leyen", "Giovanni Di Lorenzo"]
+    text = "Der Wechsel von Jonathan Tah ist fix. Trainer ist Kees van Wonderen."
+    assert [n.text for n in find_names(text, 0, len(text), [], "de")] == ["Wechsel", "Jonathan Tah", "Kees van Wonderen"]

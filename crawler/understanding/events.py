@@ -25,7 +25,7 @@ from datetime import date, datetime
 
 from crawler.understanding.clubs import ClubMention, gazetteer
 from crawler.understanding.fields import Fee, contract_until, event_date, fees
-from crawler.understanding.lexicon import AGENT, LEXICA, NEGATED, NEW_POST, NOT_TRIGGER, POSSESSIVE, Lexicon
+from crawler.understanding.lexicon import AGENT, DENIED, LEXICA, NEGATED, NEW_POST, NOT_TRIGGER, POSSESSIVE, Lexicon
 from crawler.understanding.people import PersonCluster, cluster_people, find_names
 from crawler.understanding.text import Span, fold, sentences
 
@@ -163,6 +163,10 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     named = {c.key for c in clubs} | ({home} if home else set())
     clubs += g.find_nicknames(full, named)
     clubs.sort(key=lambda c: c.start)
+    if lang in _CITY_AFTER_BARE_PREPOSITION:
+        # "le visite mediche a Roma", "llegó a Sevilla", "chegou a Lisboa": the city; the
+        # club takes an article ("alla Roma", "al Sevilla", "ao Benfica")
+        clubs = [c for c in clubs if not _CITY_AFTER_BARE_PREPOSITION[lang].search(folded, max(0, c.start - 4), c.start)]
     blocked = [(c.start, c.end) for c in clubs]
 
     sents: list[_Sentence] = []
@@ -224,6 +228,8 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
         if not hits:
             continue
         trigger_hits += 1
+        if DENIED.search(folded, a, b):
+            continue  # "has dismissed speculation about a move": the move is denied
         hits.sort()
         # a word can trigger two labels ("аренд" and "переход"): keep the most specific
         labels = {h[2] for h in hits}
@@ -248,10 +254,16 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             names = [n for n in s.names if id(by_mention[id(n)]) not in used_people] or s.names
             if not s.names and NEW_POST.search(folded, a, b) and label in ("appoint", "succeed", "join"):
                 continue  # "the new coach will be named soon"
+            # who reports it is not who moves ("according to Fabrizio Romano", "segundo
+            # apurou o Diário do Relvado", «по информации Ивана Карпова»)
+            names = [n for n in names if not _SOURCE.search(folded[max(a, n.start - 40):n.start])]
             if label in ("join", "loan", "extend", "terminate"):
                 # the president or director who signs or welcomes a player is not the mover
                 # ("alla presenza del Presidente Claudio Lotito")
                 names = [n for n in names if not _TITLED.search(folded[max(a, n.start - 30):n.start])]
+            if label in ("appoint", "join"):
+                # "sucede a João Pereira", "al posto di X", «вместо X»: X is the predecessor
+                names = [n for n in names if not _PREDECESSOR.search(folded[max(a, n.start - 30):n.start])]
             if label in ("appoint", "succeed"):
                 # the person chosen, not the one who chose ("elegido por X")
                 chosen = [n for n in names if not AGENT.search(folded[max(a, n.start - 14):n.start])]
@@ -286,11 +298,12 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 etype = "appointment"
             # clubs
             here = _current_clubs(lex, folded, s.clubs)
+            described = _described_clubs(s, folded, start, lex)
             from_club = None
             to_club = None
             if etype in MOVE_TYPES:
                 leaving = [c for c in here if _cue(lex.from_cue, folded, c.start)]
-                joining = [c for c in here if c not in leaving]
+                joining = [c for c in here if c not in leaving and c not in described]
                 if leaving:
                     from_club = leaving[0].key
                 elif len({c.key for c in here}) >= 2 and home and home in {c.key for c in here} and _outgoing(folded, a, b):
@@ -312,7 +325,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 if from_club is None:
                     from_club = _article_from(lex, folded, sents, to_club)
             else:
-                cands = [c for c in here if not _cue(lex.from_cue, folded, c.start)]
+                cands = [c for c in here if not _cue(lex.from_cue, folded, c.start) and c not in described]
                 to_club = cands[0].key if cands else focus_club
             if to_club is None:
                 continue
@@ -369,7 +382,9 @@ _OPPONENT = re.compile(
 _TITLED = re.compile(
     r"(?:\bpresident[ea]?|\bpresidente|\bprasident|\bпрезидент\w*|\bpatron|\bceo|\bamministratore delegato"
     r"|\bdirett(?:ore|ivo) sportivo|\bds|\bdirector deportivo|\bsportdirektor|\bdirecteur sportif"
-    r"|\bdiretor desportivo|\bsporting director|\bспортивн\w* директор\w*|\bгендиректор\w*)\s*$")
+    r"|\bdiretor desportivo|\bsporting director|\bспортивн\w* директор\w*|\bгендиректор\w*"
+    r"|\bгенеральн\w* директор\w*(?: клуба)?|\bdirector general|\bdirecteur general|\bgeneral manager"
+    r"|\bgeschaftsfuhrer|\bvorstand(?:svorsitzender|schef)?|\bchief executive|\bchairman|\bowner|\bproprietario)\s*$")
 
 
 def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[ClubMention]:
@@ -387,6 +402,51 @@ def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[
         prev_end = c.end if former else None
         if not former:
             out.append(c)
+    return out
+
+
+#: right before a name: the outlet or journalist a report comes from
+_SOURCE = re.compile(
+    r"(?:\baccording to|\breported by|\bsecondo|\briferisce|\bsegun|\bsegundo(?: apurou)?|\bapurou|\bselon"
+    r"|\blaut|\bberichtet|\bпо (?:информации|данным|словам|сведениям)|\bсообщает|\bсообщил\w*|\bпишет)"
+    r"(?:\s+(?:il|la|lo|l'|el|la|o|a|the|le|les|der|die|das|журналист\w*|инсайдер\w*|журналист|journalist|giornalista|periodista|jornalista))*\s*$")
+
+#: right before a name: the person replaced, not the one appointed
+_PREDECESSOR = re.compile(
+    r"(?:\bsucede a|\bsubstitui|\bsucessor de|\bsucceed\w*|\breplac\w*|\bal posto di|\bprende il posto di"
+    r"|\bsostituisce|\bsostituira|\bвместо|\bсменит\w*|\bсменил\w*|\bersetzt|\bnachfolger von|\bnachfolge von"
+    r"|\bremplace\w*|\bsuccede a|\bsuccesseur de|\bsustitu\w* a|\breemplaz\w* a|\breleva a|\bsucesor de)"
+    r"(?:\s+(?:o|a|el|il|le|la|den|dem|the))?\s*$")
+
+#: before a city-named club in languages where a club takes an article: the city
+_CITY_AFTER_BARE_PREPOSITION = {
+    "it": re.compile(r"(?:^|\s)(?:a|in)\s+$"),
+    "es": re.compile(r"(?:^|\s)(?:a|en)\s+$"),
+    "pt": re.compile(r"(?:^|\s)(?:a|em)\s+$"),
+}
+
+#: where an apposition after a name ends
+_APPOSITION_END = re.compile(r"[,;()]| [—–-] ")
+
+
+def _described_clubs(s: _Sentence, folded: str, trigger: int, lex: Lexicon) -> list[ClubMention]:
+    """Clubs inside an apposition that describes a person: "Igli Tare, per diciotto anni
+    alla Lazio, è stato nominato…", "Habib Beye, exdefensor del Olympique de Marsella, …",
+    "Sébastien Pocognoli, l'entraîneur de l'Union Saint-Gilloise, tient la corde". They
+    say where the person was or is, not where the event takes them: never the event's
+    club, at most the club left. An apposition that holds the trigger or names the new
+    post ("Conte, nuovo allenatore del Napoli, …") says where, and is not one of them."""
+    out = []
+    for n in s.names:
+        m = re.match(r"\s*,", folded[n.end:s.span.end])
+        if not m:
+            continue
+        a = n.end + m.end()
+        end = _APPOSITION_END.search(folded, a, s.span.end)
+        b = end.start() if end else s.span.end
+        if b - a > 120 or a <= trigger < b or NEW_POST.search(folded, a, b):
+            continue
+        out += [c for c in s.clubs if a <= c.start < b]
     return out
 
 

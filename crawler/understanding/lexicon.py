@@ -307,8 +307,17 @@ NOT_TRIGGER = re.compile("|".join([
     r"не продлил\w*", r"option (?:to|of|for) (?:extend\w*|a further)", r"release clause", r"not (?:to )?renew\w*",
     r"opcion de (?:renovacion|ampliacion)", r"clausula de rescisi\w*", r"no renovar", r"verlangerungsoption",
     r"nicht verlanger\w*", r"option de prolongation", r"ne pas prolonger", r"opcao de (?:renovacao|prolongamento)",
-    r"clausula de rescisao", r"nao renov\w*",
+    r"clausula de rescisao", r"nao renov\w*", r"возможност\w+ продлени\w*", r"possibilita di (?:rinnovo|prolungamento)",
+    r"posibilidad de (?:renovacion|ampliacion|prolongacion)", r"possibilite de prolongation",
+    r"possibilidade de (?:renovacao|prolongamento)", r"moglichkeit (?:zur|einer) verlangerung",
+    r"dismiss\w* (?:the )?(?:speculation|rumou?rs?|reports?|talk|claims|suggestions)",
 ]))
+#: a sentence that denies a move ("has dismissed speculation", "ha smentito", «опроверг»,
+#: "eine klare Absage erteilt"): none of its trigger words is an event
+DENIED = re.compile(
+    r"\bsmenti\w*|\bsmentisce|\bsmentita|опроверг\w*|\bdesminti\w*|\bdesmiente|\ba dementi|\bdement\w*"
+    r"|\bdesmentiu|\bdesmente|\babsage erteilt|\berteilt\w* (?:\w+ ){0,3}absage|\bdementiert"
+    r"|\bdenied\b|\bdenies\b|\bruled out\b|\brules out\b|\bdismiss\w* (?:the )?(?:speculation|rumou?rs?|reports?|talk)")
 #: "no longer the coach" and the like: the appointment words are negated
 NEGATED = re.compile(r"non e piu|no longer|больше не|ya no es|nicht mehr|n'est plus|ja nao e")
 #: before a name: the name is an agent ("chosen by X"), not the subject

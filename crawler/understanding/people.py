@@ -91,7 +91,7 @@ class NameMention:
 #: determiners that open a noun phrase ("Lo United", "A Velha Senhora", "The Friedkin
 #: Group"): never the first word of a person's name (unlike "El" in "El Shaarawy" or "Le"
 #: in "Le Normand", which are not here)
-_DETERMINERS = {"il", "lo", "gli", "the", "los", "las", "die", "das", "dem", "des", "les", "o", "os", "as", "a",
+_DETERMINERS = {"il", "lo", "gli", "the", "los", "las", "der", "den", "die", "das", "dem", "des", "les", "o", "os", "as", "a",
                 "un", "una", "uno", "une", "ein", "eine", "einen", "this", "questo", "questa", "este", "esta",
                 "ce", "cette", "dieser", "diese"}
 #: the last word of an organisation's name: "The Friedkin Group", "Pif Holding"
@@ -145,6 +145,21 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return (before, after) in (("«", "»"), ("“", "”"), ("„", "“"), ('"', '"'))
 
 
+def _particle_continues(text: str, toks: list[Span], i: int, lang: str) -> bool:
+    """Does the particle before ``toks[i]`` continue a name? Yes when exactly one name word
+    follows (past "der"): "van der Vaart", "De Bruyne", "von der Leyen". Two or more make
+    it a preposition: "der Wechsel von Jonathan Tah", "il fichaje de Lamine Yamal"."""
+    while i < len(toks) and fold(toks[i].text) in _ARTICLE_PARTICLES:
+        i += 1
+    n = 0
+    while i < len(toks) and _is_name_word(toks[i].text, False, lang) and fold(toks[i].text) not in PARTICLES:
+        if n and not re.fullmatch(r"[ \u00a0]+", text[toks[i - 1].end:toks[i].start]):
+            break
+        n += 1
+        i += 1
+    return n == 1
+
+
 def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], lang: str = "") -> list[NameMention]:
     """Candidate person names in ``text[start:end]``, skipping the ``blocked`` spans
     (clubs)."""
@@ -192,8 +207,9 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
         if _is_name_word(tok.text, initial and not (i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang)
                                                      and not is_blocked(toks[i + 1])), lang):
             run.append(tok)
-        elif run and fold(tok.text) in PARTICLES and i + 1 < len(toks) and _is_name_word(toks[i + 1].text, False, lang) \
-                and (fold(tok.text) not in _ARTICLE_PARTICLES or fold(run[-1].text) in ("van", "von", "de")):
+        elif run and fold(tok.text) in PARTICLES and fold(tok.text) not in ("e", "y") \
+                and (fold(tok.text) not in _ARTICLE_PARTICLES or fold(run[-1].text) in ("van", "von", "de")) \
+                and _particle_continues(text, toks, i + 1, lang):
             run.append(tok)
         else:
             flush()
