@@ -314,3 +314,14 @@ def test_particles_join_a_name_only_before_its_last_word():
         "Rafael van der Vaart", "Kevin De Bruyne", "Marco van Basten", "Ursula von der Leyen", "Giovanni Di Lorenzo"]
     text = "Der Wechsel von Jonathan Tah ist fix. Trainer ist Kees van Wonderen."
     assert [n.text for n in find_names(text, 0, len(text), [], "de")] == ["Wechsel", "Jonathan Tah", "Kees van Wonderen"]
+
+
+def test_a_month_already_over_and_a_read_also_teaser_are_not_news():
+    """In an article of 2 June 2025, "sacked in January" and "earlier this month" are the
+    person's past; "in July" is still to come; a "Leia também:" line is another article."""
+    assert _said("Sean Dyche was sacked by Everton in January with the club 16th in the table.", "en") == []
+    assert _said("Nuno, who was dismissed by Nottingham Forest earlier this month, is available.", "en") == []
+    assert _said("Nottingham Forest have sacked Nuno Espírito Santo.", "en") != []
+    assert _said("Il Torino ha ufficializzato l'arrivo di Marco Baroni, che firmerà a luglio.", "it") != []
+    assert _said("Leia também: Botafogo anuncia a contratação de Igor Jesus.", "pt") == []
+    assert _said("O Botafogo anuncia a contratação de Igor Jesus.", "pt") != []

@@ -225,8 +225,8 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 if negated and label in ("appoint", "succeed"):
                     continue
                 hits.append((m.start(), m.end(), label))
-        if not hits:
-            continue
+        if not hits or _TEASER.match(folded, a, b):
+            continue  # no move word, or a "read also" teaser for another article
         trigger_hits += 1
         if DENIED.search(folded, a, b):
             continue  # "has dismissed speculation about a move": the move is denied
@@ -474,7 +474,29 @@ def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) 
         if _IN_YEAR.search(folded, max(a, m.start() - 16), m.start()) and not lex.today.search(folded, a, b) \
                 and not lex.official.search(folded, a, b):
             return True
+    if not lex.today.search(folded, a, b) and not lex.official.search(folded, a, b):
+        # "was sacked by Everton in January" in an October article, "earlier this month":
+        # a month of this year that is already over
+        if _EARLIER.search(folded, a, b):
+            return True
+        for m in _IN_MONTH.finditer(folded, a, b):
+            month = lex.months.get(m.group(1))
+            if month and month < pub.month and not re.match(r"\s*\d", folded[m.end():m.end() + 3]) \
+                    and not _YEAR.match(folded, m.end() + 1):
+                return True
     return False
+
+
+#: a sentence that opens with a "read also" cue: the headline of another article
+_TEASER = re.compile(r"\s*(?:leggi anche|leia tambem|lea tambien|read (?:more|also)|see also|lesen sie auch|mehr zum thema"
+                     r"|lire aussi|a lire aussi|читайте также|смотрите также|vedi anche|ver tambem|ver tambien)\b")
+
+#: a month named as a time ("in January", "a gennaio", «в январе», "im Oktober", "en
+#: enero", "em janeiro", "en janvier"), not a date ("12 gennaio", "January 12")
+_IN_MONTH = re.compile(r"(?<![\d.])\s(?:in|a|ad|en|em|im|в|au mois de|nel mese di|no mes de|en el mes de)\s+([a-zа-я]+)\b")
+#: "earlier this month", "lo scorso mese", "в прошлом месяце", "le mois dernier"
+_EARLIER = re.compile(r"earlier this (?:month|year|season)|last month|lo scorso mese|il mese scorso"
+                      r"|в прошлом месяце|el mes pasado|le mois dernier|im vergangenen monat|letzten monat|no mes passado")
 
 
 def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
