@@ -9,3 +9,10 @@ copy. See :func:`crawler.processing._executor`.
 from crawler.processing import _warm
 
 _warm()
+
+# Move everything loaded so far out of the garbage collector's sight: a collection in a
+# worker would otherwise write to the header of every one of these objects and so copy
+# the pages that hold them (Python's documented advice for forking servers, gc.freeze)
+import gc  # noqa: E402
+
+gc.freeze()
