@@ -325,3 +325,17 @@ def test_a_month_already_over_and_a_read_also_teaser_are_not_news():
     assert _said("Il Torino ha ufficializzato l'arrivo di Marco Baroni, che firmerà a luglio.", "it") != []
     assert _said("Leia também: Botafogo anuncia a contratação de Igor Jesus.", "pt") == []
     assert _said("O Botafogo anuncia a contratação de Igor Jesus.", "pt") != []
+
+
+def test_future_copula_parting_and_ceasing_wordings():
+    """"será el entrenador", "pourrait se séparer de", "deixa de ser o treinador", "wird …
+    verliehen": appointment, (rumoured) dismissal, termination and loan wordings that the
+    first lexicon lacked, in four languages."""
+    said = _said("El Real Madrid comunica que Xabi Alonso será el entrenador del primer equipo.", "es", kind="club")
+    assert [(t, p) for t, p, _ in said] == [("appointment", "Xabi Alonso")]
+    said = _said("L'AS Monaco pourrait se séparer d'Adi Hütter dans les prochains jours.", "fr")
+    assert [(t, p) for t, p, _ in said] == [("rumour", "Adi Hütter")] and "Monaco" in said[0][2]
+    said = _said("O Sporting anunciou que Rui Borges deixa de ser o treinador da equipa principal.", "pt")
+    assert [p for _, p, _ in said] == ["Rui Borges"] and said[0][0] in ("termination", "dismissal")
+    said = _said("Mathys Tel wird vom FC Bayern bis zum Saisonende an Tottenham Hotspur verliehen.", "de")
+    assert [(t, p) for t, p, _ in said] == [("loan", "Mathys Tel")]

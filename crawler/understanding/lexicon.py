@@ -68,12 +68,12 @@ LEXICA: dict[str, Lexicon] = {
     "it": Lexicon(
         triggers=_trig(
             succeed=r"succede a|prende il posto di|al posto di|sostituisce|sostituire|successione|successore",
-            appoint=r"nuov[oa] (?:allenatore|tecnico|direttore sportivo|ds|mister|guida)|affidat\w* (?:la conduzione tecnica|l'incarico|la guida|la panchina)|conduzione tecnica|(?:e|sara) il nuovo|nominat[oa]\b|\bingaggio\b|guidera\b|traghettatore|ad interim|al suo posto",
+            appoint=r"nuov[oa] (?:allenatore|tecnico|direttore sportivo|ds|mister|guida)|affidat\w* (?:la conduzione tecnica|l'incarico|la guida|la panchina)|conduzione tecnica|(?:e|sara) il nuovo|nominat[oa]\b|\bingaggio\b|guidera\b|traghettatore|ad interim|al suo posto|sara (?:il |l')(?:nuovo )?(?:allenatore|tecnico|direttore sportivo)",
             join=r"\bofferta|ha firmato|firmato (?:oggi|un|il)|\bfirma\b|si e legato|ha sottoscritto|sottoscritto un contratto|\bacquisit\w+|\bacquisto|ufficializzato l'arrivo|nuovo giocatore|approda|passa (?:al|alla|allo|all)\b|trasferimento|arriva (?:a|al|alla|in)\b",
             loan=r"\bprestito|titolo temporaneo",
             extend=r"\brinnov\w*|prolungat\w*|prolungamento del contratto|esteso il contratto",
             terminate=r"risoluzione (?:consensuale|del contratto)|(?<!clausola di )rescission\w*|risolto il contratto",
-            dismiss=r"esonerat\w*|esoner\w*|sollevat\w*(?: \w+){0,3} dall'incarico|sollevare\b|silurat\w*|licenziat\w*",
+            dismiss=r"esonerat\w*|esoner\w*|sollevat\w*(?: \w+){0,3} dall'incarico|sollevare\b|silurat\w*|licenziat\w*|separa(?:rsi|zione) (?:da|dal|dalla|dall)\b",
             resign=r"dimission\w*|dimess\w*|lascia la panchina",
         ),
         roles=_trig(
@@ -106,7 +106,7 @@ LEXICA: dict[str, Lexicon] = {
             loan=r"аренд\w*",
             extend=r"продлил\w*|продлен\w*|продлени\w*|новое соглашение|новый контракт",
             terminate=r"расторг\w*|расторжени\w*",
-            dismiss=r"отправ\w* в отставку|уволен\w*|уволил\w*|освобожд\w* от (?:должности|занимаемой)|освобод\w* от (?:должности|занимаемой)|отставк\w*",
+            dismiss=r"отправ\w* в отставку|уволен\w*|уволил\w*|освобожд\w* от (?:должности|занимаемой)|освобод\w* от (?:должности|занимаемой)|отставк\w*|расста\w* с\b",
             resign=r"подал\w* в отставку|ушел в отставку|покинул\w* пост|сложил\w* полномочия|заявлени\w+ об уходе",
         ),
         roles=_trig(
@@ -135,7 +135,7 @@ LEXICA: dict[str, Lexicon] = {
     "en": Lexicon(
         triggers=_trig(
             succeed=r"succeed\w*|\breplac\w*|in place of|successor",
-            appoint=r"\bappoint\w*|\bnamed\b|new (?:head coach|manager|sporting director|boss|coach)|join the club as|takes? charge|take over|as (?:the |their )?(?:new )?(?:head coach|manager)\b|interim",
+            appoint=r"\bappoint\w*|\bnamed\b|new (?:head coach|manager|sporting director|boss|coach)|join the club as|takes? charge|take over|as (?:the |their )?(?:new )?(?:head coach|manager)\b|interim|will be (?:the |their )?(?:new )?(?:head coach|manager)\b",
             join=r"\bsign\w*|\bjoin\w*|complet\w+ the (?:signing|transfer|move)|agreed a deal|\bmove to\b|has moved|transfer\b|\bdeal for\b|\bmove for\b",
             loan=r"\bloan\w*\b",
             extend=r"\bextend\w*|extension|new (?:long-term |two-year |three-year )?(?:contract|deal)|renew\w*",
@@ -168,12 +168,12 @@ LEXICA: dict[str, Lexicon] = {
     "es": Lexicon(
         triggers=_trig(
             succeed=r"sustitu\w*|\brelevo|reemplaz\w*|sucesor",
-            appoint=r"nuevo (?:entrenador|tecnico|director deportivo|mister|inquilino del banquillo)|nombramiento|nombrad\w*|dirigir al|dirigira|el elegido|asumir\w* (?:el cargo|las riendas|el mando)|interino",
+            appoint=r"nuevo (?:entrenador|tecnico|director deportivo|mister|inquilino del banquillo)|nombramiento|nombrad\w*|dirigir al|dirigira|el elegido|asumir\w* (?:el cargo|las riendas|el mando)|interino|sera (?:el )?(?:nuevo )?(?:entrenador|director deportivo)",
             join=r"\bfichaje|\bfichad\w*|\bfichar\w*|\bfirm[aeo]\w*|incorporaci\w*|\bllegada|refuerzo|traspaso|se une\b|nuevo jugador|contratacion|acuerdo (?:con|para)",
             loan=r"\bcesion|\bcedid\w*|prestamo",
             extend=r"renovaci\w*|\brenueva\w*|renovado|amplia\w* (?:su )?contrato|ampliaci\w*|prolonga\w*",
-            terminate=r"(?<!clausula de )rescisi\w*|rescind\w*|salida pactada|resolucion del contrato",
-            dismiss=r"destitu\w*|\bcesad\w*|\bcese\b|\bdespid\w*",
+            terminate=r"(?<!clausula de )rescisi\w*|rescind\w*|salida pactada|resolucion del contrato|deja de ser (?:el )?(?:entrenador|tecnico|jugador)|deixa de ser (?:o )?(?:treinador|tecnico|jogador)",
+            dismiss=r"destitu\w*|\bcesad\w*|\bcese\b|\bdespid\w*|separarse de|prescind\w* de",
             resign=r"dimisi\w*|dimiti\w*|renuncia\w*",
         ),
         roles=_trig(
@@ -203,7 +203,7 @@ LEXICA: dict[str, Lexicon] = {
             succeed=r"nachfolge\w*|\bersetzt|beerbt",
             appoint=r"neue[rn]? (?:chef)?trainer|neue[rn]? (?:sportdirektor|sportvorstand|sportchef)|\bubernimmt|wird (?:neuer|cheftrainer|trainer)|traineramt|interimsweise|\bbetreuen|ernannt|installiert|vorgestellt|verpflichtung (?:von|des) (?:trainer|cheftrainer)|trainersuche",
             join=r"\bwechselt|\bwechsel\b|verpflichtet\w*|verpflichtung|unterschreibt|unterschrieben|unterzeichnet|kommt (?:von|vom|aus)|schlie(?:ß|ss)t sich|zugang|neuzugang|\bholt\b|transfer\b",
-            loan=r"\bleih\w*|ausgeliehen|auf leihbasis",
+            loan=r"\bleih\w*|ausgeliehen|auf leihbasis|verliehen",
             extend=r"verlanger\w*|vertragsverlangerung",
             terminate=r"aufgelost|aufhebung\w*",
             dismiss=r"entlass\w*|entlassen|getrennt|trennung|freigestellt|beurlaubt|rauswurf|gefeuert",
@@ -234,12 +234,12 @@ LEXICA: dict[str, Lexicon] = {
     "fr": Lexicon(
         triggers=_trig(
             succeed=r"\bsuccede\w*|succession|remplac\w*|successeur",
-            appoint=r"nouvel entraineur|nouveau (?:coach|directeur sportif|manager|technicien)|nomination|\bnomme\w*|au poste d'entraineur|interim|prendre la tete|arrivee de \w+(?: \w+)? au poste",
+            appoint=r"nouvel entraineur|nouveau (?:coach|directeur sportif|manager|technicien)|nomination|\bnomme\w*|au poste d'entraineur|interim|prendre la tete|arrivee de \w+(?: \w+)? au poste|sera (?:le )?(?:nouvel |nouveau )?(?:entraineur|directeur sportif)",
             join=r"\bpiste\b|\boffre\b|\bsigne\w*|\bsignature|s'engage|s'est engage|rejoint|rejoindre|\brecrue|transfert|\barrivee|debarque|officialise",
             loan=r"\bpret\b|\bprete\w*",
             extend=r"\bprolong\w*|renouvel\w*|nouveau contrat",
             terminate=r"resili\w*|rupture (?:de|du) contrat|a l'amiable",
-            dismiss=r"limog\w*|licenci\w*|\bremercie|demis de ses fonctions|mis fin aux fonctions|mettre fin aux fonctions|evince|congedie",
+            dismiss=r"limog\w*|licenci\w*|\bremercie|demis de ses fonctions|mis fin aux fonctions|mettre fin aux fonctions|evince|congedie|se separer d|separe d'|separation avec",
             resign=r"demission\w*|quitte ses fonctions",
         ),
         roles=_trig(
@@ -267,12 +267,12 @@ LEXICA: dict[str, Lexicon] = {
     "pt": Lexicon(
         triggers=_trig(
             succeed=r"substitui\w*|suceder|sucessor|\bsucede\b",
-            appoint=r"novo (?:treinador|tecnico|diretor desportivo|diretor esportivo|mister)|assumir\w* (?:funcoes|o cargo|o comando)|\bassumira|nomea\w*|comando tecnico|\borientar|interino",
+            appoint=r"novo (?:treinador|tecnico|diretor desportivo|diretor esportivo|mister)|assumir\w* (?:funcoes|o cargo|o comando)|\bassumira|nomea\w*|comando tecnico|\borientar|interino|sera o (?:novo )?(?:treinador|tecnico|diretor)",
             join=r"\bassin\w*|reforco|contratad\w*|contratacao|transferencia|\bchega ao|ingress\w*|novo jogador|\bcedido\b",
             loan=r"emprestimo|\bcedid\w*|cedencia",
             extend=r"\brenov\w*|prolong\w*|extensao|novo contrato",
             terminate=r"(?<!clausula de )rescis\w*|rescindi\w*|por termo|revogacao",
-            dismiss=r"despedi\w*|demitid\w*|despedimento|exonerad\w*|afastad\w*|chicotada",
+            dismiss=r"despedi\w*|demitid\w*|despedimento|exonerad\w*|afastad\w*|chicotada|separar-se d|separacao d",
             resign=r"demitiu-se|demissao|bateu com a porta",
         ),
         roles=_trig(
