@@ -183,7 +183,7 @@ class StorePipeline:
                 analysis = item.analysis
                 if analysis is None:
                     analysis = self._analyzer(spider).read(session, article_id)
-                self._analyzer(spider).store.save_in(session, article_id, analysis)
+                self._analyzer(spider).store.save_in(session, article_id, analysis, new=outcome == "new")
                 events = len(analysis.events)
             return outcome, article_id, events
         repo.upsert_page_in(session, item.page, run_id)

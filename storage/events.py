@@ -164,11 +164,13 @@ class EventStore:
         with self.repo.writing(lock_keys=[EVENTS_LOCK_KEY]) as session:
             return self.save_in(session, article_id, analysis)
 
-    def save_in(self, session: Session, article_id: int, analysis: Analysis) -> list[int]:
+    def save_in(self, session: Session, article_id: int, analysis: Analysis, new: bool = False) -> list[int]:
         """:meth:`save` inside the caller's write transaction, which holds
-        ``EVENTS_LOCK_KEY`` (PostgreSQL) when the article has or had events."""
+        ``EVENTS_LOCK_KEY`` (PostgreSQL) when the article has or had events. ``new``: the
+        article was inserted in this transaction, so it has no earlier mentions to drop."""
         article = session.get(Article, article_id)
-        self._forget(session, article_id)
+        if not new:
+            self._forget(session, article_id)
         article.is_transfer_news = analysis.is_transfer_news
         article.relevance = analysis.relevance
         article.analyzer_version = ANALYZER_VERSION

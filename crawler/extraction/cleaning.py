@@ -27,7 +27,8 @@ from crawler.extraction.textdates import is_date_line
 _SPACE_RE = re.compile(r"\s+")
 
 
-@lru_cache(maxsize=8192)
+# bounded small: a worker keeps it for the whole crawl (docs/performance.md)
+@lru_cache(maxsize=2048)
 def normalise(text: str) -> str:
     """Comparison form of a paragraph: case, spacing and trailing punctuation folded."""
     return " ".join(text.split()).casefold().rstrip(" .…:;")

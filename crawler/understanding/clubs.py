@@ -52,7 +52,9 @@ def cyr_stem(token: str) -> str:
     return t
 
 
-@lru_cache(maxsize=65536)
+# bounded small: each extraction worker keeps its caches for the whole crawl, and
+# 65 536 entries were about 20 MB of it (docs/performance.md)
+@lru_cache(maxsize=8192)
 def token_form(token: str) -> str:
     """The form a token is compared by: its stem if Cyrillic, else its folded spelling."""
     return cyr_stem(token) if is_cyrillic(token) else fold(token).replace("'", "")

@@ -117,7 +117,9 @@ _SKELETON_RULES = [
 ]
 
 
-@lru_cache(maxsize=65536)
+# bounded small: each extraction worker keeps its caches for the whole crawl, and
+# 65 536 entries were about 20 MB of it (docs/performance.md)
+@lru_cache(maxsize=8192)
 def token_key(token: str) -> str:
     """A spelling- and script-independent key for one name token: transliterated,
     accents folded, sound-alike letters merged, doubled letters and the final vowel
