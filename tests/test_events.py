@@ -339,3 +339,12 @@ def test_future_copula_parting_and_ceasing_wordings():
     assert [p for _, p, _ in said] == ["Rui Borges"] and said[0][0] in ("termination", "dismissal")
     said = _said("Mathys Tel wird vom FC Bayern bis zum Saisonende an Tottenham Hotspur verliehen.", "de")
     assert [(t, p) for t, p, _ in said] == [("loan", "Mathys Tel")]
+
+
+def test_a_sale_is_the_buyer_s_transfer():
+    """"la venta de Mikel Merino al Arsenal", "a venda do Gerson ao Zenit", "sold to":
+    the seller's words for a transfer; the club is the buyer."""
+    said = _said("La Real Sociedad confirmó la venta de Mikel Merino al Arsenal por 32 millones de euros.", "es")
+    assert [(t, p, c) for t, p, c in said] == [("transfer", "Mikel Merino", "Arsenal")]
+    said = _said("O Flamengo fechou a venda do meio-campista Gerson Santos ao Zenit por 25 milhões de euros.", "pt")
+    assert [(t, p) for t, p, _ in said] == [("transfer", "Gerson Santos")] and "Zenit" in said[0][2]

@@ -304,6 +304,11 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             if etype in MOVE_TYPES:
                 leaving = [c for c in here if _cue(lex.from_cue, folded, c.start)]
                 joining = [c for c in here if c not in leaving and c not in described]
+                seller = [c for c in joining if c.start < start] if _SALE.search(folded, max(a, start - 2), end + 2) else []
+                buyer = [c for c in joining if c.start > end]
+                if seller and buyer and not leaving:
+                    # "La Real Sociedad confirmó la venta de Merino al Arsenal"
+                    leaving, joining = seller[:1], [c for c in joining if c not in seller[:1]]
                 if leaving:
                     from_club = leaving[0].key
                 elif len({c.key for c in here}) >= 2 and home and home in {c.key for c in here} and _outgoing(folded, a, b):
@@ -524,7 +529,11 @@ def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
     return None
 
 
-_OUT = re.compile(r"cession|cedut|ceduto|transferencia|traspaso|pret de|prestito di|продал|transfert de|verkauf|sold|cedido")
+_OUT = re.compile(r"cession|cedut|ceduto|transferencia|traspaso|pret de|prestito di|продал|продаж|transfert de|verkauf|sold"
+                  r"|cedido|\bventa de|\bvenda d|\bvendit|\bvente de|\bsale of|\bsells\b|\bvendu\b|\bvendeu|\bvendid")
+#: the seller's words: the club before them sells, the club after them buys
+_SALE = re.compile(r"\bventa de|\bvenda d|\bvendita|\bvente de|\bsale of|\bsold\b|\bsells\b|\bvendu\b|\bvendeu|\bvendid"
+                   r"|\bverkauf|\bverkauft|продал|продаж|\bcessione|\bceduto")
 
 
 def _outgoing(folded: str, a: int, b: int) -> bool:
