@@ -59,8 +59,11 @@ LAST_MODIFIED = formatdate(1_700_000_000, usegmt=True)
 HOSTILE_MAX_SECONDS = 20
 
 
+@functools.lru_cache(maxsize=8)
 def _generated(kind: str) -> tuple[bytes, str]:
-    """Bodies made on the fly for the fault-injection routes."""
+    """Bodies made for the fault-injection routes, once (made before the first request:
+    200 000 random bytes took long enough on a loaded machine to hit a test's 3 s
+    download timeout)."""
     if kind == "deep":
         return (b"<html><body>" + b"<div>" * 20000 + b"<p>deep</p>" + b"</div>" * 20000 + b"</body></html>",
                 "text/html; charset=utf-8")
@@ -287,6 +290,8 @@ class SiteServer:
             for route in routes.values():  # made before the first request, not during it
                 if isinstance(route, dict) and ("gzip_bomb" in route or route.get("truncated_gzip")):
                     _gzip_bomb(int(route.get("gzip_bomb", 1)))
+                if isinstance(route, dict) and "generate" in route:
+                    _generated(route["generate"])
             try:
                 self.servers[name] = _SiteHTTPServer(self, name, routes, (ports or {}).get(name, 0))
             except OSError:
