@@ -348,3 +348,14 @@ def test_a_sale_is_the_buyer_s_transfer():
     assert [(t, p, c) for t, p, c in said] == [("transfer", "Mikel Merino", "Arsenal")]
     said = _said("O Flamengo fechou a venda do meio-campista Gerson Santos ao Zenit por 25 milhões de euros.", "pt")
     assert [(t, p) for t, p, _ in said] == [("transfer", "Gerson Santos")] and "Zenit" in said[0][2]
+
+
+def test_the_post_someone_leaves_is_not_an_appointment():
+    """"relieved of his duties as Head Coach": the post named after the leaving word is the
+    one he leaves; a newcomer named after the leaving word is still appointed."""
+    said = _said("Nottingham Forest can confirm that Nuno Espírito Santo has been relieved of his duties as "
+                 "Head Coach.", "en")
+    assert [(t, p) for t, p, _ in said] == [("dismissal", "Nuno Espírito Santo")]
+    said = _said("El Valencia aceptó la renuncia del técnico y anunció que Miguel Ángel Angulo será el nuevo "
+                 "entrenador.", "es")
+    assert ("appointment", "Miguel Ángel Angulo") in [(t, p) for t, p, _ in said]

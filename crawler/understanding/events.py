@@ -247,8 +247,13 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
         for start, end, label in hits:
             if label == "join" and ({"extend", "loan", "terminate", "dismiss", "resign"} & labels):
                 continue
-            if label == "appoint" and ({"dismiss", "resign"} & labels) and not s.names:
-                continue
+            if label == "appoint" and ({"dismiss", "resign"} & labels):
+                leave_at = min(h[0] for h in hits if h[2] in ("dismiss", "resign"))
+                people_here = {id(by_mention[id(n)]) for n in s.names}
+                if not s.names or (len(people_here) == 1 and s.names[0].end <= leave_at < start):
+                    # "X has been relieved of his duties as Head Coach": the one person
+                    # named leaves; the post named after the leaving word is his old one
+                    continue
             pos = start
             # person
             names = [n for n in s.names if id(by_mention[id(n)]) not in used_people] or s.names
