@@ -21,7 +21,6 @@ from __future__ import annotations
 import re
 import warnings
 from copy import deepcopy
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 

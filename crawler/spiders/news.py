@@ -190,30 +190,26 @@ class NewsSpider(scrapy.Spider):
     def _db_url(self) -> str:
         return self.crawler.settings.get("TRANSFERNEWS_DB") or ""
 
-    def _enqueue(self, source: Source, urls: list[str], role: str = "article", keys: list[str] | None = None) -> None:
-        """:meth:`Repository.enqueue` for a callback: a database failure stops the crawl
+    def _from_callback(self, call, *args, **kwargs):
+        """A repository call made from a callback: a database failure stops the crawl
         (the callback's links are not lost: its own row is not written, so the next run
         reads the page again)."""
         if self.db_failure:
             raise CloseSpider(DATABASE_UNAVAILABLE)
         try:
-            self.repo.enqueue(self.source_ids[source.name], urls, role=role, keys=keys)
+            return call(*args, **kwargs)
         except OperationalError as exc:
             self.database_failed(exc)
             raise CloseSpider(DATABASE_UNAVAILABLE) from None
 
+    def _enqueue(self, source: Source, urls: list[str], role: str = "article", keys: list[str] | None = None) -> None:
+        """:meth:`Repository.enqueue` for a callback."""
+        self._from_callback(self.repo.enqueue, self.source_ids[source.name], urls, role=role, keys=keys)
+
     def _known_keys(self, keys: list[str]) -> set[str]:
         """:meth:`Repository.known_keys` for a callback: the keys stored or settled by
-        earlier runs. A database failure stops the crawl, as in :meth:`_enqueue`."""
-        if not keys:
-            return set()
-        if self.db_failure:
-            raise CloseSpider(DATABASE_UNAVAILABLE)
-        try:
-            return self.repo.known_keys(keys)
-        except OperationalError as exc:
-            self.database_failed(exc)
-            raise CloseSpider(DATABASE_UNAVAILABLE) from None
+        earlier runs."""
+        return self._from_callback(self.repo.known_keys, keys) if keys else set()
 
     # -- helpers ---------------------------------------------------------------------------
 

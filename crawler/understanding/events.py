@@ -303,7 +303,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 etype = "appointment"
             # clubs
             here = _current_clubs(lex, folded, s.clubs)
-            described = _described_clubs(s, folded, start, lex)
+            described = _described_clubs(s, folded, start)
             from_club = None
             to_club = None
             if etype in MOVE_TYPES:
@@ -419,7 +419,7 @@ def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[
 _SOURCE = re.compile(
     r"(?:\baccording to|\breported by|\bsecondo|\briferisce|\bsegun|\bsegundo(?: apurou)?|\bapurou|\bselon"
     r"|\blaut|\bberichtet|\bпо (?:информации|данным|словам|сведениям)|\bсообщает|\bсообщил\w*|\bпишет)"
-    r"(?:\s+(?:il|la|lo|l'|el|la|o|a|the|le|les|der|die|das|журналист\w*|инсайдер\w*|журналист|journalist|giornalista|periodista|jornalista))*\s*$")
+    r"(?:\s+(?:il|la|lo|l'|el|o|a|the|le|les|der|die|das|журналист\w*|инсайдер\w*|journalist|giornalista|periodista|jornalista))*\s*$")
 
 #: right before a name: the person replaced, not the one appointed
 _PREDECESSOR = re.compile(
@@ -439,7 +439,7 @@ _CITY_AFTER_BARE_PREPOSITION = {
 _APPOSITION_END = re.compile(r"[,;()]| [—–-] ")
 
 
-def _described_clubs(s: _Sentence, folded: str, trigger: int, lex: Lexicon) -> list[ClubMention]:
+def _described_clubs(s: _Sentence, folded: str, trigger: int) -> list[ClubMention]:
     """Clubs inside an apposition that describes a person: "Igli Tare, per diciotto anni
     alla Lazio, è stato nominato…", "Habib Beye, exdefensor del Olympique de Marsella, …",
     "Sébastien Pocognoli, l'entraîneur de l'Union Saint-Gilloise, tient la corde". They
@@ -534,11 +534,13 @@ def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
     return None
 
 
-_OUT = re.compile(r"cession|cedut|ceduto|transferencia|traspaso|pret de|prestito di|продал|продаж|transfert de|verkauf|sold"
-                  r"|cedido|\bventa de|\bvenda d|\bvendit|\bvente de|\bsale of|\bsells\b|\bvendu\b|\bvendeu|\bvendid")
 #: the seller's words: the club before them sells, the club after them buys
 _SALE = re.compile(r"\bventa de|\bvenda d|\bvendita|\bvente de|\bsale of|\bsold\b|\bsells\b|\bvendu\b|\bvendeu|\bvendid"
                    r"|\bverkauf|\bverkauft|продал|продаж|\bcessione|\bceduto")
+#: a player going out: the seller's words, and transfer or loan words said from the
+#: side of the club that lets him go
+_OUT = re.compile(r"cession|cedut|transferencia|traspaso|pret de|prestito di|transfert de|verkauf|sold|cedido|\bvendit|"
+                  + _SALE.pattern)
 
 
 def _outgoing(folded: str, a: int, b: int) -> bool:
