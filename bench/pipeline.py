@@ -481,7 +481,8 @@ def memory_check(sizes: list[int], workers: int) -> dict:
                      "peak_main_rss_mb": r["peak_main_rss_mb"], "pages_per_s": r["pages_per_s"], "wall_s": r["wall_s"]})
         echo(f"  {r['articles']} pages: peak RSS {r['peak_rss_mb']:.0f} MB (PSS {r['peak_pss_mb']:.0f} MB, crawl process "
              f"{r['peak_main_rss_mb']:.0f} MB), {r['pages_per_s']:.0f} pages/s")
-    out = {"runs": rows}
+    big = [r for r in rows if r["pages"] >= 100_000]
+    out = {"runs": rows, "at_100k_measured": bool(big)}
     for kind in ("rss", "pss"):
         xs, ys = [r["pages"] for r in rows], [r[f"peak_{kind}_mb"] for r in rows]
         slope = intercept = None
@@ -489,12 +490,10 @@ def memory_check(sizes: list[int], workers: int) -> dict:
             mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
             slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / sum((x - mx) ** 2 for x in xs)
             intercept = my - slope * mx
-        big = [r for r in rows if r["pages"] >= 100_000]
         suffix = "" if kind == "rss" else "_pss"
         out[f"mb_per_1000_pages{suffix}"] = None if slope is None else 1000 * slope
         out[f"at_100k_mb{suffix}"] = (big[0][f"peak_{kind}_mb"] if big else
                                       None if slope is None else intercept + slope * 100_000)
-    out["at_100k_measured"] = any(r["pages"] >= 100_000 for r in rows)
     return out
 
 
