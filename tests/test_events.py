@@ -359,3 +359,76 @@ def test_the_post_someone_leaves_is_not_an_appointment():
     said = _said("El Valencia aceptó la renuncia del técnico y anunció que Miguel Ángel Angulo será el nuevo "
                  "entrenador.", "es")
     assert ("appointment", "Miguel Ángel Angulo") in [(t, p) for t, p, _ in said]
+
+
+def _fields(text: str, lang: str, title: str = "", kind: str = "news") -> list[dict]:
+    return [m.as_dict() for m in analyze(text, title, lang, "2025-06-02T10:00:00+02:00", kind).events]
+
+
+def test_a_destination_after_the_move_word_outranks_the_selling_subject():
+    """"El Atlético ha cerrado el traspaso de X al Oporto": the subject sells, the club
+    marked as the destination buys. "traspaso" alone says nothing about the direction."""
+    said = _fields("El Sevilla ha cerrado el traspaso de Loïc Badé al Bayer Leverkusen por 25 millones de euros.", "es")
+    assert [(e["type"], e["person"], e["club"], e["from_club"]) for e in said] == [
+        ("transfer", "Loïc Badé", "Bayer Leverkusen", "Sevilla")]
+    said = _fields("El Valencia y el Girona han llegado a un acuerdo para el traspaso del jugador Javi Guerra.", "es",
+                   kind="club")
+    assert [(e["club"], e["from_club"]) for e in said] == [("Valencia", "Girona")]
+
+
+def test_offers_and_talks_are_rumours_made_to_the_seller():
+    """An offer or talks are a move not done: a rumour, whatever the sentence's tone; the
+    club an offer goes to, or a club the subject talks with, sells."""
+    said = _fields("Il Bologna ha presentato alla Lazio un'offerta da 20 milioni di euro per Matteo Guendouzi.", "it")
+    assert [(e["type"], e["rumoured_type"], e["club"], e["from_club"]) for e in said] == [
+        ("rumour", "transfer", "Bologna", "Lazio")]
+    said = _fields("Everton have made an offer for Lyon striker Georges Mikautadze.", "en")
+    assert [(e["type"], e["person"], e["club"], e["from_club"]) for e in said] == [
+        ("rumour", "Georges Mikautadze", "Everton", "Olympique Lyonnais")]
+    said = _fields("El Villarreal negocia con el Getafe por Mauro Arambarri.", "es")
+    assert [(e["type"], e["club"], e["from_club"]) for e in said] == [("rumour", "Villarreal", "Getafe CF")]
+    # "im Gespräch" is an interview, "de acordo com" is "according to", and an
+    # "accord pourrait être trouvé" has no preposition "pour"
+    assert _said("Pál Dárdai blickt zurück, sagt der Ungar im Gespräch.", "de") == []
+    assert _said("Ainda de acordo com as mesmas fontes, o Benfica estuda o mercado.", "pt") == []
+    # a German "soll … sein" is reported speech; "soll … betreuen" is an arrangement
+    said = _said("Laut Bild soll sich Florian Grillitsch mit dem VfL Wolfsburg einig sein.", "de")
+    assert [t for t, _, _ in said] == ["rumour"]
+
+
+def test_a_club_named_before_the_role_and_name_is_the_person_s_own():
+    """"Benfica midfielder Enzo Fernández", "Toulouse's defender": the club the person
+    plays for is at most the club left, never where the move takes him."""
+    said = _fields("Bournemouth centre-back Illia Zabarnyi will join Paris Saint-Germain.", "en")
+    assert [(e["club"], e["from_club"]) for e in said] == [("Paris Saint-Germain", "AFC Bournemouth")]
+
+
+def test_tournaments_birth_years_and_old_fees_are_not_this_move_s_fee():
+    """"Euro 2016" is no amount; "classe 2005" is no past move; the fee of an earlier move
+    in a career sentence is not this one's; a free transfer's fee is "free"."""
+    said = _fields("La SSC Napoli comunica di aver affidato la panchina ad Antonio Conte, semifinalista a Euro 2016.",
+                   "it", kind="club")
+    assert [e["fee"] for e in said] == [None]
+    said = _fields("Il Como ha presentato al Real Madrid un'offerta da 15 milioni di euro per Nico Paz, classe 2004.",
+                   "it")
+    assert [e["fee"] for e in said] == [{"amount": 15000000, "currency": "EUR"}]
+    said = _fields("Le Real Madrid a annoncé l'arrivée libre de Trent Alexander-Arnold. Liverpool avait acheté "
+                   "Alexander-Arnold 0 euro en 2016, mais le club avait payé 12 millions d'euros en 2019 pour Fabinho.",
+                   "fr")
+    assert [(e["type"], e["fee"]) for e in said] == [("free_transfer", "free")]
+
+
+def test_places_titles_demonyms_and_speech_are_not_people_or_news():
+    """Words that open a sentence or name a ground, an official's title or a nationality
+    are not people; what someone says in quotes is not the report."""
+    from crawler.understanding.people import find_names
+
+    text = ("Em Riade, o técnico chegou. Le Président Nasser Al-Khelaïfi a parlé. The fee breaks the British record. "
+            "Treino no Centro de Treinamento Lúcio de Castro. A Sociedade Esportiva Boavista informa.")
+    names = [n.text for n in find_names(text, 0, len(text), [], "")]
+    assert "Nasser Al-Khelaïfi" in names
+    assert not {"Em Riade", "Le Président Nasser Al-Khelaïfi", "British", "Lúcio de Castro",
+                "Sociedade Esportiva Boavista"} & set(names)
+    assert _said("« Je remercie la famille Kita pour sa confiance et je suis très heureux », a déclaré Luís Castro.",
+                 "fr") == []
+    assert _said("Le FC Nantes remercie Luís Castro pour son travail.", "fr") != []

@@ -104,6 +104,16 @@ def _published_day(published) -> date | None:
         return date(int(m[1]), int(m[2]), int(m[3])) if m else None
 
 
+#: a quotation: «…», “…”, „…“, "…"
+_QUOTE = re.compile(r"«[^«»]*»|“[^“”]*”|„[^„“”]*[“”]|\"[^\"\n]*\"")
+
+
+def _speech(text: str) -> list[tuple[int, int]]:
+    """Spans of quoted speech. Short quotes are names («Спартак», "Red Star"), titles or
+    a word taken from someone; a quote of more than a few words is what someone said."""
+    return [(m.start(), m.end()) for m in _QUOTE.finditer(text) if len(m.group().split()) > 4]
+
+
 def _nearest(items, pos: int, key=lambda x: (x.start, x.end)):
     best, dist = None, None
     for it in items:
@@ -204,13 +214,15 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     article_fee = None
     for s in sents:
         found = fees(folded, s.span.start, s.span.end)
-        if found:
+        if found and not _is_background(lex, folded, s.span.start, s.span.end, pub, months=False):
+            # "acheté 95 millions d'euros en 2023" is the fee of an earlier move
             article_fee = found[0][1]
             break
     article_free = any(lex.free.search(folded, s.span.start, s.span.end) for s in sents)
     article_official = source_kind == "club" or bool(title and lex.official.search(folded, 0, len(title)))
     article_rumour = bool(title and lex.rumour.search(folded, 0, len(title)) and not lex.complete.search(folded, 0, len(title)))
 
+    speech = _speech(full)
     mentions: list[Mention] = []
     trigger_hits = 0
     for s in sents:
@@ -224,6 +236,8 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                     continue
                 if negated and label in ("appoint", "succeed"):
                     continue
+                if any(x <= m.start() < y for x, y in speech):
+                    continue  # someone's words ("« Je remercie la famille Kita »"), not the report
                 hits.append((m.start(), m.end(), label))
         if not hits or _TEASER.match(folded, a, b):
             continue  # no move word, or a "read also" teaser for another article
@@ -245,6 +259,12 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
         sentence_fees = fees(folded, a, b)
         used_people: set[int] = set()
         for start, end, label in hits:
+            bid = label == "bid"
+            if bid:
+                # an offer or talks: a move not done, whatever the sentence's tone
+                if {"join", "loan", "extend", "terminate", "dismiss", "resign", "appoint"} & labels:
+                    continue
+                label = "join"
             if label == "join" and ({"extend", "loan", "terminate", "dismiss", "resign"} & labels):
                 continue
             if label == "appoint" and ({"dismiss", "resign"} & labels):
@@ -303,11 +323,20 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 etype = "appointment"
             # clubs
             here = _current_clubs(lex, folded, s.clubs)
-            described = _described_clubs(s, folded, start)
+            described = _described_clubs(lex, s, folded, start)
             from_club = None
             to_club = None
             if etype in MOVE_TYPES:
                 leaving = [c for c in here if _cue(lex.from_cue, folded, c.start)]
+                offer = bool(_BID.search(folded, a, b))
+                if bid or offer:
+                    # "ha presentato alla Lokomotiv un'offerta", "une offre à Manchester
+                    # United pour Greenwood": the club an offer goes to is the seller; so
+                    # is the club a subject club talks with ("negocia con el Getafe")
+                    subject = [c for c in here if c.start < start and c not in leaving and not _cue(_WITH, folded, c.start, 14)
+                               and not _cue(lex.to_cue, folded, c.start, 12)]
+                    leaving += [c for c in here if c not in leaving and (offer and _cue(lex.to_cue, folded, c.start, 12) or (
+                        subject and c.start > subject[0].end and _cue(_WITH, folded, c.start, 14)))]
                 joining = [c for c in here if c not in leaving and c not in described]
                 seller = [c for c in joining if c.start < start] if _SALE.search(folded, max(a, start - 2), end + 2) else []
                 buyer = [c for c in joining if c.start > end]
@@ -323,8 +352,15 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 # the club that signs is the sentence's subject (named first, near its
                 # start); further in, a "to"-word marks it
                 to = to_candidates[0] if to_candidates else None
+                after = [c for c in cued if c.start > end]
                 if cued and to.start >= a + 40:
                     to = cued[0]
+                elif after and to.start < start and not leaving and not bid and not _BID.search(folded, start, end):
+                    # "El Atlético ha cerrado el traspaso de Samu al Oporto": a club marked as
+                    # the destination after the move word outranks the subject, who sells
+                    to = after[0]
+                    if from_club is None and to_candidates[0].key != to.key:
+                        from_club = to_candidates[0].key
                 to_club = to.key if to else None
                 if to_club is None:
                     to_club = focus_club if focus_club != from_club else None
@@ -339,7 +375,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 to_club = cands[0].key if cands else focus_club
             if to_club is None:
                 continue
-            is_rumour = rumour
+            is_rumour = rumour or bid
             day = None if is_rumour else event_date(folded, a, b, lex, pub)
             until = contract_until(folded, a, b, lex)
             if until is None and not is_rumour and etype in ("appointment", "transfer", "free_transfer", "contract_extension") \
@@ -350,7 +386,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             if etype == "transfer" and cluster is focus_person and article_free and not (sentence_fees or undisclosed):
                 etype = "free_transfer"
             fee = None
-            if etype == "free_transfer" and free:
+            if etype == "free_transfer":
                 fee = Fee("free")
             elif sentence_fees and etype in MOVE_TYPES | {"appointment"}:
                 fee = sentence_fees[0][1]
@@ -358,8 +394,6 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 fee = Fee("undisclosed")
             elif etype in MOVE_TYPES | {"appointment"} and cluster is focus_person and article_fee:
                 fee = article_fee
-            elif etype == "free_transfer":
-                fee = Fee("free")
             official = not is_rumour and (source_kind == "club" or official_words or
                                           (article_official and cluster is focus_person))
             conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(_role_at(lex, folded, a, b, pos)) + 0.1 * (not s.is_title)
@@ -439,7 +473,7 @@ _CITY_AFTER_BARE_PREPOSITION = {
 _APPOSITION_END = re.compile(r"[,;()]| [—–-] ")
 
 
-def _described_clubs(s: _Sentence, folded: str, trigger: int) -> list[ClubMention]:
+def _described_clubs(lex: Lexicon, s: _Sentence, folded: str, trigger: int) -> list[ClubMention]:
     """Clubs inside an apposition that describes a person: "Igli Tare, per diciotto anni
     alla Lazio, è stato nominato…", "Habib Beye, exdefensor del Olympique de Marsella, …",
     "Sébastien Pocognoli, l'entraîneur de l'Union Saint-Gilloise, tient la corde". They
@@ -448,6 +482,18 @@ def _described_clubs(s: _Sentence, folded: str, trigger: int) -> list[ClubMentio
     post ("Conte, nuovo allenatore del Napoli, …") says where, and is not one of them."""
     out = []
     for n in s.names:
+        # before the name: "Benfica midfielder Enzo Fernández", "Toulouse's 19-year-old
+        # defender", "il centrocampista del Benfica Enzo Fernández", «полузащитник «Бенфики»
+        # Энцо Фернандес»: the club the person plays for
+        for c in s.clubs:
+            if c.end > n.start or n.start - c.end > 40 or c.end <= trigger < n.start:
+                continue
+            gap = folded[c.end:n.start]
+            if re.fullmatch(r"(?:'s)?[\s«»\"]*", gap):
+                if any(pat.search(folded, max(s.span.start, c.start - 25), c.start) for _, pat in lex.roles):
+                    out.append(c)
+            elif re.fullmatch(r"(?:'s)?\s+(?:[\w-]+\s+){0,3}", gap) and any(pat.search(gap) for _, pat in lex.roles):
+                out.append(c)
         m = re.match(r"\s*,", folded[n.end:s.span.end])
         if not m:
             continue
@@ -460,21 +506,27 @@ def _described_clubs(s: _Sentence, folded: str, trigger: int) -> list[ClubMentio
     return out
 
 
+#: right before a year: a birth year ("classe 2005", "born in 2001", «2003 года рождения»
+#: comes after it), not the year of a move
+_BORN = re.compile(r"(?:\bclasse|\bnat[oa] nel|\bborn in|\bnacid[oa] en|\bne en|\bnee en|\bnascid[oa] em|\bgeboren"
+                   r"|\bjahrgang|\bрожден\w*|\bрождения|\bclass of)\s*$")
 _YEAR = re.compile(r"(?<![\d/.-])(19\d\d|20\d\d)(?![\d/-])")
 #: right before a year: "in", "nel", "в", "im Jahr", or a month ("in April 2025")
 _IN_YEAR = re.compile(r"(?:\b(?:in|nel|en|em|im|au|в)|\bjahr|\b[a-zа-я]{3,})\s+$")
 
 
-def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) -> bool:
+def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None, months: bool = True) -> bool:
     """A sentence about the past: background wording, or a year before publication
-    with no sign that the sentence reports today's news."""
+    with no sign that the sentence reports today's news; with ``months``, also a month
+    of this year already over ("sacked in January")."""
     fresh = lex.today.search(folded, a, b) or lex.complete.search(folded, a, b) or lex.official.search(folded, a, b)
     if lex.background.search(folded, a, b) and not fresh:
         return True
     if pub is None:
         return False
     for m in _YEAR.finditer(folded, a, b):
-        if int(m.group(1)) >= pub.year or lex.until.search(folded[max(a, m.start() - 25):m.start()]):
+        if int(m.group(1)) >= pub.year or lex.until.search(folded[max(a, m.start() - 25):m.start()]) \
+                or _BORN.search(folded, max(a, m.start() - 25), m.start()):
             continue
         if not fresh:
             return True
@@ -484,7 +536,7 @@ def _is_background(lex: Lexicon, folded: str, a: int, b: int, pub: date | None) 
         if _IN_YEAR.search(folded, max(a, m.start() - 16), m.start()) and not lex.today.search(folded, a, b) \
                 and not lex.official.search(folded, a, b):
             return True
-    if not lex.today.search(folded, a, b) and not lex.official.search(folded, a, b):
+    if months and not lex.today.search(folded, a, b) and not lex.official.search(folded, a, b):
         # "was sacked by Everton in January" in an October article, "earlier this month":
         # a month of this year that is already over
         if _EARLIER.search(folded, a, b):
@@ -534,12 +586,17 @@ def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
     return None
 
 
+#: right before a club: the other side of talks ("negocia con el Chelsea"); with a club as
+#: the subject, that side sells
+_WITH = re.compile(r"(?:\bcon|\bcom|\bavec|\bwith|\bmit|\bс)\s+(?:(?:il|lo|la|l'|el|o|a|the|le|les|dem|den|der)\s*)?[«\"]?\s*$")
+#: an offer, a bid: the club it is made to is the seller ("un'offerta alla Lokomotiv")
+_BID = re.compile(r"offert|\boffer|\boffre|\boferta|proposta|angebot|предложени|\bbid\b")
 #: the seller's words: the club before them sells, the club after them buys
 _SALE = re.compile(r"\bventa de|\bvenda d|\bvendita|\bvente de|\bsale of|\bsold\b|\bsells\b|\bvendu\b|\bvendeu|\bvendid"
                    r"|\bverkauf|\bverkauft|продал|продаж|\bcessione|\bceduto")
 #: a player going out: the seller's words, and transfer or loan words said from the
 #: side of the club that lets him go
-_OUT = re.compile(r"cession|cedut|transferencia|traspaso|pret de|prestito di|transfert de|verkauf|sold|cedido|\bvendit|"
+_OUT = re.compile(r"cession|cedut|pret de|prestito di|verkauf|sold|cedido|\bvendit|"
                   + _SALE.pattern)
 
 

@@ -89,6 +89,8 @@ def fees(folded: str, start: int, end: int) -> list[tuple[int, Fee]]:
                 num, unit, c = m.group(1), m.group(2), m.group(3)
             else:
                 num, unit, c = m.group(1), None, m.group(2)
+            if i == 0 and c.isalpha() and not unit:
+                continue  # "Euro 2016" is a tournament; "EUR 5m" has its unit
             try:
                 value = _number(num, unit) * (MONEY_UNITS.get(unit, 1) if unit else 1)
             except ValueError:

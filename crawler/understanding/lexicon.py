@@ -7,6 +7,7 @@ Trigger labels:
 
 * ``appoint`` — someone is named to a post (coach, director, caretaker);
 * ``join`` — someone signs/joins (a player's transfer, or a coach when the role says so);
+* ``bid`` — an offer or talks for someone: a ``join`` that is always a rumour;
 * ``loan`` / ``extend`` / ``terminate`` / ``dismiss`` / ``resign`` — as named.
 
 The type of an event is decided from the trigger, the role and the modifiers
@@ -69,7 +70,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"succede a|prende il posto di|al posto di|sostituisce|sostituire|successione|successore",
             appoint=r"nuov[oa] (?:allenatore|tecnico|direttore sportivo|ds|mister|guida)|affidat\w* (?:la conduzione tecnica|l'incarico|la guida|la panchina)|conduzione tecnica|(?:e|sara) il nuovo|nominat[oa]\b|\bingaggio\b|guidera\b|traghettatore|ad interim|al suo posto|sara (?:il |l')(?:nuovo )?(?:allenatore|tecnico|direttore sportivo)",
-            join=r"\bofferta|ha firmato|firmato (?:oggi|un|il)|\bfirma\b|si e legato|ha sottoscritto|sottoscritto un contratto|\bacquisit\w+|\bacquisto|ufficializzato l'arrivo|nuovo giocatore|approda|passa (?:al|alla|allo|all)\b|trasferimento|arriva (?:a|al|alla|in)\b|\bcessione (?:di|del|dell)|\bvendita (?:di|del|dell)|\bceduto (?:al|alla|allo|all)\b",
+            join=r"ha firmato|firmato (?:oggi|un|il)|\bfirma\b|si e legato|ha sottoscritto|sottoscritto un contratto|\bacquisit\w+|\bacquisto|ufficializzato l'arrivo|nuovo giocatore|approda|passa (?:al|alla|allo|all)\b|trasferimento|arriva (?:a|al|alla|in)\b|\bcessione (?:di|del|dell)|\bvendita (?:di|del|dell)|\bceduto (?:al|alla|allo|all)\b|accordo (?:con|per|di massima|totale)\b|intesa (?:con|per|di massima)\b",
+            bid=r"\bofferta|trattativa (?:con|per)|in trattativa|contatti (?:con|per)",
             loan=r"\bprestito|titolo temporaneo",
             extend=r"\brinnov\w*|prolungat\w*|prolungamento del contratto|esteso il contratto",
             terminate=r"risoluzione (?:consensuale|del contratto)|(?<!clausola di )rescission\w*|risolto il contratto",
@@ -82,7 +84,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"allenator\w*|\btecnic\w*|\bmister\b|panchina|conduzione tecnica|guida tecnica",
             player=r"attaccante|centrocampista|difensore|portiere|calciatore|giocatore|esterno|terzino|\bpunta\b|regista|trequartista|centravanti|bomber|fantasista|mediano",
         ),
-        rumour=_re(r"secondo (?:indiscrezioni|quanto riferisce|quanto riporta|la stampa|alcune fonti|fonti|sky|il corriere|la gazzetta)", r"indiscrezion\w*", r"\bstarebbe", r"\bavrebbe", r"\bpotrebbe", r"\bsarebbe", r"trattativ\w*", r"in pole", r"sondaggio", r"vicinissim\w*", r"contatti", r"valutando", r"\bipotesi", r"obiettivo", r"piace a", r"si lavora", r"\bvuole\b", r"\bpunta\b", r"\bassalto\b", r"pronta l'offerta"),
+        rumour=_re(r"\bofferta", r"accordo di massima", r"intesa di massima", r"secondo (?:indiscrezioni|quanto riferisce|quanto riporta|la stampa|alcune fonti|fonti|sky|il corriere|la gazzetta)", r"indiscrezion\w*", r"\bstarebbe", r"\bavrebbe", r"\bpotrebbe", r"\bsarebbe", r"trattativ\w*", r"in pole", r"sondaggio", r"vicinissim\w*", r"contatti", r"valutando", r"\bipotesi", r"obiettivo", r"piace a", r"si lavora", r"\bvuole\b", r"\bpunta\b", r"\bassalto\b", r"pronta l'offerta"),
         official=_re(r"ufficial\w*", r"\bcomunica", r"annuncia\w*", r"ha annunciato", r"rende noto", r"nota ufficiale", r"e ufficiale"),
         complete=_re(r"ha firmato", r"ha sottoscritto", r"e ufficiale", r"ufficialmente", r"ha annunciato", r"comunica di aver", r"firmato oggi"),
         background=_re(r"in passato", r"in carriera", r"la scorsa stagione", r"la scorsa estate", r"gia allenato", r"aveva allenato", r"ha allenato", r"squadre allenate", r"ultimo club guidato", r"ha iniziato la carriera", r"ha vinto", r"era (?:arrivato|stato|passato)", r"\baveva (?:firmato|allenato|guidato)", r"si racconta", r"\bracconta", r"\bricorda\b"),
@@ -102,7 +104,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"смени\w*|замени\w*|преемник\w*|на смену",
             appoint=r"назнач\w*|возглав\w*|стал\w* (?:главным |новым )?(?:тренер|наставник)\w*|нов\w+ (?:главн\w+ )?тренер\w*|нов\w+ спортивн\w+ директор\w*|пост (?:главного тренера|спортивного директора)|занять пост|займет пост|им станет|станет (?:главным |новым )?(?:тренер|наставник)\w*|исполняющ\w+ обязанности",
-            join=r"подписал\w*|подписани\w*|перешел|переход\w*|покупк\w*|приобрел\w*|приобретени\w*|присоединил\w*|стал игроком|пополнил\w*|трансфер\w*|в стан\b|продал\w*|продаж\w*",
+            join=r"подписал\w*|подписани\w*|перешел|переход\w*|покупк\w*|приобрел\w*|приобретени\w*|присоединил\w*|стал игроком|пополнил\w*|трансфер\w*|в стан\b|продал\w*|продаж\w*|договорил\w*|договоренност\w*|соглашени\w*",
+            bid=r"предложени\w*|переговор\w*",
             loan=r"аренд\w*",
             extend=r"продлил\w*|продлен\w*|продлени\w*|новое соглашение|новый контракт",
             terminate=r"расторг\w*|расторжени\w*",
@@ -115,7 +118,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"тренер\w*|наставник\w*|возглав\w*|рулев\w*",
             player=r"нападающ\w*|полузащитник\w*|защитник\w*|вратар\w*|футболист\w*|игрок\w*|форвард\w*|хавбек\w*|вингер\w*|легионер\w*",
         ),
-        rumour=_re(r"близ\w* к", r"\bможет\b", r"\bмогут\b", r"вероятн\w*", r"по (?:информации|данным|сведениям|слухам)", r"\bсми\b", r"переговор\w*", r"интерес\w*", r"рассматрива\w*", r"претендент\w*", r"кандидат\w*", r"\bхочет\b", r"намерен\w*", r"источник\w*", r"слух\w*", r"\bзаймет\b", r"\bстанет\b", r"\bсможет\b"),
+        rumour=_re(r"предложени\w*", r"близ\w* к", r"\bможет\b", r"\bмогут\b", r"вероятн\w*", r"по (?:информации|данным|сведениям|слухам)", r"\bсми\b", r"переговор\w*", r"интерес\w*", r"рассматрива\w*", r"претендент\w*", r"кандидат\w*", r"\bхочет\b", r"намерен\w*", r"источник\w*", r"слух\w*", r"\bзаймет\b", r"\bстанет\b", r"\bсможет\b"),
         official=_re(r"официальн\w*", r"объявил\w*", r"объявляет", r"сообщает", r"пресс-служб\w*", r"подтвердил\w*", r"\bсайте? клуба"),
         complete=_re(r"официально", r"объявил\w*", r"объявляет", r"подписал\w*"),
         background=_re(r"ранее (?:работал|возглавлял|тренировал|выступал)", r"в прошлом\b", r"карьер\w*", r"прошлым летом", r"в прошлом сезоне", r"когда-то", r"в свое время", r"заявил\w* о готовности", r"\bготов\w* возглавить", r"вспомина\w*", r"рассказал\w*"),
@@ -136,7 +139,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"succeed\w*|\breplac\w*|in place of|successor",
             appoint=r"\bappoint\w*|\bnamed\b|new (?:head coach|manager|sporting director|boss|coach)|join the club as|takes? charge|take over|as (?:the |their )?(?:new )?(?:head coach|manager)\b|interim|will be (?:the |their )?(?:new )?(?:head coach|manager)\b",
-            join=r"\bsign\w*|\bjoin\w*|complet\w+ the (?:signing|transfer|move)|agreed a deal|\bmove to\b|has moved|transfer\b|\bdeal for\b|\bmove for\b|\bsale of\b|\bsold\b|\bsells\b",
+            join=r"\bsign\w*|\bjoin\w*|complet\w+ the (?:signing|transfer|move)|agreed a deal|\bmove to\b|has moved|transfer\b|\bdeal for\b|\bmove for\b|\bsale of\b|\bsold\b|\bsells\b|agreement (?:with|for|in principle)|agreed terms|reached an agreement",
+            bid=r"\boffer for\b|\bbid for\b|made an? (?:\w+ )?(?:offer|bid)|submitted an? (?:\w+ )?(?:offer|bid)|\bin (?:advanced )?talks (?:with|over|for)|opened talks",
             loan=r"\bloan\w*\b",
             extend=r"\bextend\w*|extension|new (?:long-term |two-year |three-year )?(?:contract|deal)|renew\w*",
             terminate=r"terminat\w*|released from (?:his|her) contract|contract (?:was |has been )?cancell?ed",
@@ -149,7 +153,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"head coach|\bmanager\b|\bcoach\b|\bboss\b",
             player=r"striker|midfielder|defender|goalkeeper|winger|forward|full-back|centre-back|\bplayer|playmaker|international",
         ),
-        rumour=_re(r"according to (?:reports|sources|media)", r"\breports? (?:in|from)\b", r"closing in", r"in talks", r"advanced talks", r"\bapproach\w*", r"\bcould\b", r"\bwould\b", r"set to", r"poised", r"\blinked", r"\binterest\w*", r"\btarget\w*", r"close to", r"on the verge", r"\bbid\b", r"considering", r"frontrunner", r"favourite", r"expected to", r"understood to", r"in line to", r"\bkeen\b", r"\bwants?\b", r"\beyeing", r"\bplotting", r"\bmonitoring"),
+        rumour=_re(r"\boffer\b", r"agreement in principle", r"according to (?:reports|sources|media)", r"\breports? (?:in|from)\b", r"closing in", r"in talks", r"advanced talks", r"\bapproach\w*", r"\bcould\b", r"\bwould\b", r"set to", r"poised", r"\blinked", r"\binterest\w*", r"\btarget\w*", r"close to", r"on the verge", r"\bbid\b", r"considering", r"frontrunner", r"favourite", r"expected to", r"understood to", r"in line to", r"\bkeen\b", r"\bwants?\b", r"\beyeing", r"\bplotting", r"\bmonitoring"),
         official=_re(r"official\w*", r"announce\w*", r"confirm\w*", r"delighted", r"pleased", r"statement"),
         complete=_re(r"has signed", r"have signed", r"has joined", r"have completed", r"officially", r"is delighted", r"is pleased", r"can confirm", r"has been appointed", r"announced"),
         background=_re(r"last (?:summer|season)", r"previously", r"\bcareer\b", r"went on to", r"had (?:joined|signed|coached|managed)", r"\bin \d{4}\b(?! (?:season|campaign))", r"had been", r"taught me", r"looks back", r"recalls?"),
@@ -170,6 +174,7 @@ LEXICA: dict[str, Lexicon] = {
             succeed=r"sustitu\w*|\brelevo|reemplaz\w*|sucesor",
             appoint=r"nuevo (?:entrenador|tecnico|director deportivo|mister|inquilino del banquillo)|nombramiento|nombrad\w*|dirigir al|dirigira|el elegido|asumir\w* (?:el cargo|las riendas|el mando)|interino|sera (?:el )?(?:nuevo )?(?:entrenador|director deportivo)",
             join=r"\bfichaje|\bfichad\w*|\bfichar\w*|\bfirm[aeo]\w*|incorporaci\w*|\bllegada|refuerzo|traspaso|se une\b|nuevo jugador|contratacion|acuerdo (?:con|para)|\bventa de\b|\bvende\b|\bvendid[oa]\b",
+            bid=r"\boferta\b|negocia\w* (?:con|por)|negociaciones (?:con|por)",
             loan=r"\bcesion|\bcedid\w*|prestamo",
             extend=r"renovaci\w*|\brenueva\w*|renovado|amplia\w* (?:su )?contrato|ampliaci\w*|prolonga\w*",
             terminate=r"(?<!clausula de )rescisi\w*|rescind\w*|salida pactada|resolucion del contrato|deja de ser (?:el )?(?:entrenador|tecnico|jugador)",
@@ -182,7 +187,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"entrenador|\btecnico|\bmister\b|banquillo|preparador",
             player=r"delantero|centrocampista|mediocampista|\bdefensa\b|defensor|portero|futbolista|jugador|extremo|lateral|mediapunta|atacante|volante|pivote|central\b|internacional",
         ),
-        rumour=_re(r"segun (?:informa|informan|fuentes|medios|la prensa|el diario|apunta)", r"informa la prensa", r"fuentes cercanas", r"\bnegoci\w*", r"tendria", r"podria", r"estaria", r"\binteres\w*", r"\bsondea", r"el elegido", r"\bsuena", r"candidat\w*", r"principio de acuerdo", r"objetivo", r"descartada", r"\bopcion", r"ha podido saber", r"\bestudia\b", r"\bsopesa", r"\bbaraja", r"\bquiere\b", r"\bpretende\b"),
+        rumour=_re(r"\boferta\b", r"segun (?:informa|informan|fuentes|medios|la prensa|el diario|apunta)", r"informa la prensa", r"fuentes cercanas", r"\bnegoci\w*", r"tendria", r"podria", r"estaria", r"\binteres\w*", r"\bsondea", r"el elegido", r"\bsuena", r"candidat\w*", r"principio de acuerdo", r"objetivo", r"descartada", r"\bopcion", r"ha podido saber", r"\bestudia\b", r"\bsopesa", r"\bbaraja", r"\bquiere\b", r"\bpretende\b"),
         official=_re(r"oficial\w*", r"\banunci\w*", r"comunica\w*", r"confirm\w*", r"hizo oficial", r"han alcanzado un acuerdo", r"ha llegado a un acuerdo"),
         complete=_re(r"ha firmado", r"\bfirma (?:por|hasta)", r"hizo oficial", r"oficialmente", r"ya ha firmado", r"ha llegado a un acuerdo", r"han alcanzado un acuerdo", r"han acordado"),
         background=_re(r"la pasada temporada", r"el pasado verano", r"anteriormente", r"trayectoria", r"\bcarrera\b", r"ya entreno", r"entreno al", r"dirigio al", r"habia (?:fichado|firmado|dirigido)", r"recuerda"),
@@ -202,7 +207,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"nachfolge\w*|\bersetzt|beerbt",
             appoint=r"neue[rn]? (?:chef)?trainer|neue[rn]? (?:sportdirektor|sportvorstand|sportchef)|\bubernimmt|wird (?:neuer|cheftrainer|trainer)|traineramt|interimsweise|\bbetreuen|ernannt|installiert|vorgestellt|verpflichtung (?:von|des) (?:trainer|cheftrainer)|trainersuche",
-            join=r"\bwechselt|\bwechsel\b|verpflichtet\w*|verpflichtung|unterschreibt|unterschrieben|unterzeichnet|kommt (?:von|vom|aus)|schlie(?:ß|ss)t sich|zugang|neuzugang|\bholt\b|transfer\b|\bverkauf\w*|\bverkauft\b|\babgegeben\b",
+            join=r"\bwechselt|\bwechsel\b|verpflichtet\w*|verpflichtung|unterschreibt|unterschrieben|unterzeichnet|kommt (?:von|vom|aus)|schlie(?:ß|ss)t sich|zugang|neuzugang|\bholt\b|transfer\b|\bverkauf\w*|\bverkauft\b|\babgegeben\b|einigung|\beinig\b|geeinigt",
+            bid=r"\bangebot\b|verhandl\w* mit|gesprache mit",
             loan=r"\bleih\w*|ausgeliehen|auf leihbasis|verliehen",
             extend=r"verlanger\w*|vertragsverlangerung",
             terminate=r"aufgelost|aufhebung\w*",
@@ -215,7 +221,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"(?:chef)?trainer\w*|\bcoach\w*|ubungsleiter|traineramt",
             player=r"sturmer|mittelfeldspieler|verteidiger|torhuter|torwart|flugelspieler|\bspieler|angreifer|offensivspieler|abwehrspieler|\bprofi\b|nationalspieler|kapitan",
         ),
-        rumour=_re(r"laut (?:medienberichten|berichten|informationen|bild|kicker|sky)", r"medienberichten", r"berichten zufolge", r"nach (?:informationen|ubereinstimmenden)", r"\bkonnte\b", r"\bware\b", r"favorit", r"kurz vor", r"steht vor", r"gesprache", r"verhandl\w*", r"\binteresse\b", r"kandidat\w*", r"im gesprach", r"offenbar", r"angeblich", r"\bwill\b", r"erwag\w*"),
+        rumour=_re(r"\bangebot\b", r"grundsatzlich\w* einig\w*", r"\bsoll(?:en)?\b[^.]*\b(?:sein|haben|gewesen)\b", r"\bbericht\b", r"laut (?:medienberichten|berichten|informationen|bild|kicker|sky)", r"medienberichten", r"berichten zufolge", r"nach (?:informationen|ubereinstimmenden)", r"\bkonnte\b", r"\bware\b", r"favorit", r"kurz vor", r"steht vor", r"gesprache", r"verhandl\w*", r"\binteresse\b", r"kandidat\w*", r"im gesprach", r"offenbar", r"angeblich", r"\bwill\b", r"erwag\w*"),
         official=_re(r"offiziell\w*", r"gab bekannt", r"bekannt gegeben", r"teilte (?:\w+ )?mit", r"teilt (?:\w+ )?mit", r"bestatigt\w*", r"verkundet", r"mitteilung"),
         complete=_re(r"offiziell", r"unterschreibt", r"unterschrieben", r"hat (?:\w+ ){0,6}verlangert", r"ist neuer", r"wird neuer", r"hat sich von", r"ist beendet"),
         background=_re(r"in der vergangenen saison", r"im vergangenen sommer", r"\bzuvor\b", r"\bfruher\b", r"karriere", r"\bdamals\b", r"\bhatte (?:\w+ ){0,4}(?:gewechselt|unterschrieben)", r"erinnert sich"),
@@ -235,7 +241,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"\bsuccede\w*|succession|remplac\w*|successeur",
             appoint=r"nouvel entraineur|nouveau (?:coach|directeur sportif|manager|technicien)|nomination|\bnomme\w*|au poste d'entraineur|interim|prendre la tete|arrivee de \w+(?: \w+)? au poste|sera (?:le )?(?:nouvel |nouveau )?(?:entraineur|directeur sportif)",
-            join=r"\bpiste\b|\boffre\b|\bsigne\w*|\bsignature|s'engage|s'est engage|rejoint|rejoindre|\brecrue|transfert|\barrivee|debarque|officialise|\bvente de\b|\bvendu\b|\bcede\b a",
+            join=r"\bpiste\b|\bsigne\w*|\bsignature|s'engage|s'est engage|rejoint|rejoindre|\brecrue|transfert|\barrivee|debarque|officialise|\bvente de\b|\bvendu\b|\bcede\b a|accord (?:de principe|avec|pour|total)\b|trouve un accord",
+            bid=r"\boffre\b|negoci\w* avec|en discussions? avec",
             loan=r"\bpret\b|\bprete\w*",
             extend=r"\bprolong\w*|renouvel\w*|nouveau contrat",
             terminate=r"resili\w*|rupture (?:de|du) contrat|a l'amiable",
@@ -248,7 +255,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"entraineur|\bcoach\b|technicien|\bmanager\b|sur le banc",
             player=r"attaquant|\bmilieu\b|defenseur|gardien|joueur|ailier|avant-centre|buteur|international",
         ),
-        rumour=_re(r"selon (?:nos informations|la presse|plusieurs medias|l'equipe|rmc|les informations|le journal)", r"pourrai\w*", r"\bserai\w*", r"envisag\w*", r"\bpiste\b", r"priorite", r"\bcible", r"negoci\w*", r"discussions", r"interess\w*", r"menace\w*", r"en passe de", r"proche de", r"favori", r"\boffre\b", r"courtise", r"souhait\w*", r"\bveut\b", r"\bvoudrai\w*"),
+        rumour=_re(r"accord de principe", r"selon (?:nos informations|la presse|plusieurs medias|l'equipe|rmc|les informations|le journal)", r"pourrai\w*", r"\bserai\w*", r"envisag\w*", r"\bpiste\b", r"priorite", r"\bcible", r"negoci\w*", r"discussions", r"interess\w*", r"menace\w*", r"en passe de", r"proche de", r"favori", r"\boffre\b", r"courtise", r"souhait\w*", r"\bveut\b", r"\bvoudrai\w*"),
         official=_re(r"officiel\w*", r"annonce\w*", r"\bcommunique", r"confirme\w*", r"officialise\w*", r"est heureux d'annoncer"),
         complete=_re(r"c'est officiel", r"a signe", r"officialise", r"est heureux d'annoncer", r"annonce avoir"),
         background=_re(r"la saison derniere", r"l'ete dernier", r"auparavant", r"\bcarriere\b", r"passe par", r"\bavait (?:rejoint|signe)", r"ne garde", r"se souvient"),
@@ -268,7 +275,8 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"substitui\w*|suceder|sucessor|\bsucede\b",
             appoint=r"novo (?:treinador|tecnico|diretor desportivo|diretor esportivo|mister)|assumir\w* (?:funcoes|o cargo|o comando)|\bassumira|nomea\w*|comando tecnico|\borientar|interino|sera o (?:novo )?(?:treinador|tecnico|diretor)",
-            join=r"\bassin\w*|reforco|contratad\w*|contratacao|transferencia|\bchega ao|ingress\w*|novo jogador|\bcedido\b|\bvenda d[oea]\b|\bvendid[oa]\b|\bvendeu\b",
+            join=r"\bassin\w*|reforco|contratad\w*|contratacao|transferencia|\bchega ao|ingress\w*|novo jogador|\bcedido\b|\bvenda d[oea]\b|\bvendid[oa]\b|\bvendeu\b|acordo (?:com|de principio|para)\b|principio de (?:acordo|entendimento)|entendimento com",
+            bid=r"\bproposta\b|negocia\w* com|negociacoes (?:avancadas )?com|conversas com",
             loan=r"emprestimo|\bcedid\w*|cedencia",
             extend=r"\brenov\w*|prolong\w*|extensao|novo contrato",
             terminate=r"(?<!clausula de )rescis\w*|rescindi\w*|por termo|revogacao|deixa de ser (?:o )?(?:treinador|tecnico|jogador)",
@@ -281,7 +289,7 @@ LEXICA: dict[str, Lexicon] = {
             head_coach=r"treinador\w*|\btecnico|\bmister\b|comando tecnico",
             player=r"avancado|\bmedio\b|\bdefesa\b|guarda-redes|goleiro|jogador|extremo|lateral|ponta de lanca|atacante|futebolista|internacional",
         ),
-        rumour=_re(r"segundo (?:apurou|o jornal|a imprensa|noticia|informa)", r"\bapurou", r"podera", r"poderia", r"estara\b", r"estaria", r"negoci\w*", r"interess\w*", r"disposto a", r"prepara-se", r"nome escolhido", r"sondag\w*", r"\balvo\b", r"na calha", r"na mira", r"proposta", r"perto de", r"segundo (?:as )?(?:mesmas )?fontes", r"\bquer\b", r"\bpretende\b", r"\bavanca\b"),
+        rumour=_re(r"principio de (?:acordo|entendimento)", r"segundo (?:apurou|o jornal|a imprensa|noticia|informa)", r"\bapurou", r"podera", r"poderia", r"estara\b", r"estaria", r"negoci\w*", r"interess\w*", r"disposto a", r"prepara-se", r"nome escolhido", r"sondag\w*", r"\balvo\b", r"na calha", r"na mira", r"proposta", r"perto de", r"segundo (?:as )?(?:mesmas )?fontes", r"\bquer\b", r"\bpretende\b", r"\bavanca\b"),
         official=_re(r"oficial\w*", r"\banunci\w*", r"informa que", r"comunicado", r"confirm\w*", r"e oficial"),
         complete=_re(r"e oficial", r"\bassinou", r"oficializ\w*", r"\banunciou", r"informa que"),
         background=_re(r"na epoca passada", r"no verao passado", r"anteriormente", r"\bcarreira\b", r"passou pelo", r"ja treinou", r"\brecorda\b", r"\bhavia (?:assinado|treinado)", r"depois de deixar"),
@@ -311,6 +319,8 @@ NOT_TRIGGER = re.compile("|".join([
     r"posibilidad de (?:renovacion|ampliacion|prolongacion)", r"possibilite de prolongation",
     r"possibilidade de (?:renovacao|prolongamento)", r"moglichkeit (?:zur|einer) verlangerung",
     r"dismiss\w* (?:the )?(?:speculation|rumou?rs?|reports?|talk|claims|suggestions)",
+    # "according to" ("de acordo com as mesmas fontes"), "to agree with someone"
+    r"(?<!principio )de acordo com", r"(?<!principio )de acuerdo con", r"d'accordo con", r"d'accord avec",
 ]))
 #: a sentence that denies a move ("has dismissed speculation", "ha smentito", «опроверг»,
 #: "eine klare Absage erteilt"): none of its trigger words is an event

@@ -66,6 +66,21 @@ _EXTRA_STOP = {
     "berlin", "mosca", "moscow", "moscou", "moskau", "москва", "москвы", "gelsenkirchen", "lione",
     "leggi", "anche", "articoli", "correlati", "читайте", "также", "read", "more", "also", "lesen",
     "sie", "auch", "lire", "aussi", "leia", "lea", "mas", "también",
+    # words of clubs' and places' names that no person carries ("Sociedade Esportiva
+    # Palmeiras", "Lo United", "Centro Sportivo", "Espaço Lonier", "Balón de Oro")
+    "united", "city", "real", "athletic", "olympique", "hotspur", "albion", "rovers", "wanderers",
+    "sociedade", "esportiva", "esporte", "clube", "associacao", "sociedad", "deportiva", "sportivo", "societe",
+    "sportif", "centro", "center", "centre", "espaco", "ciudad", "cidade", "citta", "casa", "balon", "ballon",
+    "pallone", "golden", "boot",
+    # capitalised titles of officials ("Le Président Nasser Al-Khelaïfi")
+    "presidente", "president", "prasident", "directeur", "diretor", "maire", "mayor", "sindaco", "alcalde",
+    "prefeito", "burgermeister", "ceo",
+    # English demonyms, capitalised adjectives ("breaks the British transfer record")
+    "british", "english", "spanish", "french", "german", "italian", "portuguese", "brazilian", "argentine",
+    "argentinian", "dutch", "belgian", "scottish", "welsh", "irish", "american", "russian", "turkish", "saudi",
+    "european", "african", "asian", "norwegian", "danish", "swedish", "swiss", "austrian", "croatian", "serbian",
+    "polish", "ukrainian", "japanese", "korean", "mexican", "colombian", "uruguayan", "nigerian", "moroccan",
+    "senegalese", "ghanaian", "egyptian", "algerian", "ivorian", "cameroonian", "georgian", "greek",
 }
 
 
@@ -93,7 +108,13 @@ class NameMention:
 #: in "Le Normand", which are not here)
 _DETERMINERS = {"il", "lo", "gli", "the", "los", "las", "der", "den", "die", "das", "dem", "des", "les", "o", "os", "as", "a",
                 "un", "una", "uno", "une", "ein", "eine", "einen", "this", "questo", "questa", "este", "esta",
-                "ce", "cette", "dieser", "diese"}
+                "ce", "cette", "dieser", "diese",
+                # prepositions that open a sentence in capitals ("Em Riade, o técnico…", "Nel
+                # frattempo", "Dans la foulée"): never a first name before the next word
+                "em", "no", "na", "nos", "nas", "en", "in", "im", "nel", "nella", "dans", "per", "para", "pour",
+                "mit", "am", "zum", "beim", "au", "aux", "alla", "sul", "dopo", "apos", "nach", "after", "depois",
+                "durante", "during", "wahrend", "pendant", "con", "com", "avec", "with", "sotto", "bajo", "unter",
+                "entre", "tra", "fra", "between", "from", "desde", "seit", "depuis", "since", "until", "hasta"}
 #: the last word of an organisation's name: "The Friedkin Group", "Pif Holding"
 _ORGANISATION = {"group", "gruppo", "grupo", "groupe", "gruppe", "holding", "holdings", "capital", "partners",
                  "investments", "ventures", "ltd", "inc", "llc", "gmbh", "ag", "sa", "spa", "s.a", "plc", "corp",
@@ -108,7 +129,11 @@ _STADIUM = {"stamford", "bridge", "villamarin", "pizjuan", "feld", "trafford", "
             "princes", "dragao", "luz", "alvalade", "westfalenstadion", "signal", "iduna"}
 
 
-_STADIUM_CUE = re.compile(r"(?:stadio|stadium|estadio|stade|stadion|estadio|стадион\w*|arena) (?:\w+ )?$")
+#: before a name: a ground or a training centre named after someone ("Stadio Giuseppe
+#: Meazza", "Centro Sportivo Fulvio Bernardini", "Espaço Lonier")
+_STADIUM_CUE = re.compile(r"(?:stadio|stadium|estadio|stade|stadion|estadio|стадион\w*|arena|centro sportivo|centro tecnico"
+                          r"|ciudad deportiva|centro de (?:treinamento|treinos|estagio)|training (?:centre|center|ground)"
+                          r"|trainingszentrum|centre d'entrainement|espaco) (?:\w+ )?$")
 
 
 def _is_name_word(tok: str, initial: bool = False, lang: str = "") -> bool:
@@ -189,7 +214,12 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
                 1 for t in run if fold(t.text) not in PARTICLES) >= 2))
         run = []
 
+    ground = False  # inside the name of a ground ("Centro Sportivo Fulvio Bernardini di Trigoria")
     for i, tok in enumerate(toks):
+        if ground:
+            if tok.text[0].isupper() or fold(tok.text) in PARTICLES:
+                continue
+            ground = False
         gap = text[run[-1].end:tok.start] if run else ""
         if run and not re.fullmatch(r"[ \u00a0]+", gap):
             flush()
@@ -199,6 +229,7 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
         before = text[toks[i - 1].end:tok.start] if i else text[start:tok.start]
         if not run and _STADIUM_CUE.search(fold(text[max(start, tok.start - 20):tok.start])):
             flush()
+            ground = True
             continue
         initial = i == 0 or bool(re.search(r"[:«\"“(—–-]\s*$", before))
         if fold(tok.text) in _MONTHS and (fold(tok.text) in _MONTHS_ONLY or _near_number(text, toks, i)):
