@@ -432,3 +432,40 @@ def test_places_titles_demonyms_and_speech_are_not_people_or_news():
     assert _said("« Je remercie la famille Kita pour sa confiance et je suis très heureux », a déclaré Luís Castro.",
                  "fr") == []
     assert _said("Le FC Nantes remercie Luís Castro pour son travail.", "fr") != []
+
+
+def test_the_object_of_the_move_word_moves_and_a_pronoun_is_the_one_succeeded():
+    """"Laporta despidió a Xavi": the object right after the move word is who moves, not
+    the subject who acts; "pour lui succéder" names nobody new."""
+    said = _said("El pasado viernes, Joan Laporta despidió a Xavi Hernández como entrenador del Barcelona.", "es")
+    assert [(t, p) for t, p, _ in said] == [("dismissal", "Xavi Hernández")]
+    said = _said("Le FC Nantes a limogé Antoine Kombouaré. Pour lui succéder, Waldemar Kita a fait appel à une "
+                 "vieille connaissance.", "fr")
+    assert [(t, p) for t, p, _ in said] == [("dismissal", "Antoine Kombouaré")]
+
+
+def test_career_wordings_are_background():
+    """"Un año más tarde", "vor einem Jahr", plural loans ("passou por empréstimos"): the
+    narrative of a career, not this week's move; an MLS "designated player" is no post."""
+    assert _said("Un año más tarde su traspaso al Atlético de Madrid pasó a ser definitivo, dijo Antoine Griezmann.",
+                 "es") == []
+    assert _said("Vor einem Jahr war der Transfer von João Palhinha zum FC Bayern gescheitert.", "de") == []
+    assert _said("Formado no Sporting, Rafael Leão passou por empréstimos ao Moreirense e ao Belenenses.", "pt") == []
+    assert _said("В «Атланте Юнайтед» Алексей Миранчук станет одним из «назначенных игроков».", "ru") == []
+
+
+def test_the_same_source_keeps_a_report_a_rumour():
+    said = _said("Segundo a mesma fonte, Luís Castro vai assinar com o FC Nantes.", "pt")
+    assert [t for t, _, _ in said] == ["rumour"]
+
+
+def test_a_described_origin_and_someone_else_s_role_word():
+    """"joined us from Portuguese champions Sporting CP": the club left, past its
+    description; "l'allenatore Massimiliano Allegri" is Allegri's role, not the role of
+    the player the sentence is about."""
+    said = _fields("Arsenal are delighted to announce that Viktor Gyökeres has joined us from Portuguese champions "
+                   "Sporting CP.", "en", kind="club")
+    assert [(e["type"], e["club"], e["from_club"]) for e in said] == [("transfer", "Arsenal", "Sporting CP")]
+    said = _fields("Il Milan ha ufficializzato l'arrivo di Luka Modrić a parametro zero. L'allenatore Massimiliano Allegri "
+                   "lo aspettava.", "it")
+    assert [(e["type"], e["person"], e["role"]) for e in said] == [("free_transfer", "Luka Modrić", "player")]

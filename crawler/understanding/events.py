@@ -128,11 +128,19 @@ def _nearest(items, pos: int, key=lambda x: (x.start, x.end)):
 _FORMER = re.compile(r"(?:\bex|former|бывш\w+|экс|ehemalige\w*|ancien|antigo)[\s-]*$")
 
 
-def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int) -> str | None:
+def _introduces(r_start: int, r_end: int, others) -> bool:
+    """Does the role word at ``r_start:r_end`` belong to one of the ``others`` names, right
+    before it ("l'allenatore Massimiliano Allegri") or right after it ("Allegri, allenatore")?"""
+    return any(0 <= x - r_end <= 3 or 0 <= r_start - y <= 3 for x, y in others)
+
+
+def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int, others=()) -> str | None:
+    """The role word nearest ``pos`` in the sentence, not counting former roles and the
+    roles of the ``others`` (spans of other people's names)."""
     found = []
     for role, pat in lex.roles:
         for m in pat.finditer(folded, start, end):
-            if _FORMER.search(folded[max(start, m.start() - 12):m.start()]):
+            if _FORMER.search(folded[max(start, m.start() - 12):m.start()]) or _introduces(m.start(), m.end(), others):
                 continue
             found.append((abs(m.start() - pos), list(dict(lex.roles)).index(role), role))
     if not found:
@@ -302,15 +310,20 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 name = before[-1] if before else None
                 if name is None and names and not all(n.end <= start for n in names):
                     name = _nearest([n for n in names if n.start >= end], pos)
-                if name is None and focus_person is None:
-                    continue
+                if name is None and (focus_person is None or _PRONOUN_OBJECT.search(folded, max(a, start - 12), end + 6)):
+                    continue  # "Pour lui succéder, …": he is the one succeeded
             else:
-                name = _nearest(names, pos)
+                # the object right after the move word: "Laporta despidió a Xavi", "ha
+                # esonerato il tecnico Paulo Fonseca", "the signing of Dani Olmo"
+                obj = [n for n in names if 0 <= n.start - end <= 25 and _OBJECT_GAP.fullmatch(folded, end, n.start)
+                       and any(m.strong for m in by_mention[id(n)].mentions)]
+                name = obj[0] if obj else _nearest(names, pos)
             cluster = by_mention[id(name)] if name else focus_person
             if cluster is None:
                 continue
             person_text = name.text if name else cluster.name
-            role = _role_at(lex, folded, a, b, pos)
+            other_names = [(n.start, n.end) for n in s.names if by_mention[id(n)] is not cluster]
+            role = _role_at(lex, folded, a, b, pos, other_names)
             if role is None:
                 role = _article_role(lex, folded, cluster, sents) or (
                     "player" if label in ("join", "loan", "extend", "terminate") else "head_coach")
@@ -396,7 +409,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 fee = article_fee
             official = not is_rumour and (source_kind == "club" or official_words or
                                           (article_official and cluster is focus_person))
-            conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(_role_at(lex, folded, a, b, pos)) + 0.1 * (not s.is_title)
+            conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(_role_at(lex, folded, a, b, pos, other_names)) + 0.1 * (not s.is_title)
             if s.is_title:
                 start_, end_ = -1, -1
             else:
@@ -589,6 +602,14 @@ def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
 #: right before a club: the other side of talks ("negocia con el Chelsea"); with a club as
 #: the subject, that side sells
 _WITH = re.compile(r"(?:\bcon|\bcom|\bavec|\bwith|\bmit|\bс)\s+(?:(?:il|lo|la|l'|el|o|a|the|le|les|dem|den|der)\s*)?[«\"]?\s*$")
+#: an object pronoun on a succession word: the person named elsewhere is the one
+#: succeeded ("pour lui succéder", "succedergli", "sucederle", "to succeed him")
+_PRONOUN_OBJECT = re.compile(r"\blui succeder|\bsuccedergli|\bsucederle|\bsucede-lo|\bsucede-lhe|\bsucceed (?:him|her)\b"
+                             r"|\breplace (?:him|her)\b|\bsostituirlo|\bsustituirle|\bsustituirlo|\bsubstitui-lo|\ble remplacer"
+                             r"|\bihn (?:zu )?ersetzen|\bihm nachfolg|\bего (?:сменит|заменит)|\bна смену ему")
+#: between a move word and its object: an article, a preposition, a role word or two,
+#: never punctuation or an agent ("sacked by")
+_OBJECT_GAP = re.compile(r"\w*\s+(?!(?:by|por|par|da|dal|dalla|von|vom|от)\b)(?:[\w'-]+\s+){0,2}")
 #: an offer, a bid: the club it is made to is the seller ("un'offerta alla Lokomotiv")
 _BID = re.compile(r"offert|\boffer|\boffre|\boferta|proposta|angebot|предложени|\bbid\b")
 #: the seller's words: the club before them sells, the club after them buys
@@ -605,12 +626,17 @@ def _outgoing(folded: str, a: int, b: int) -> bool:
 
 
 def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> str | None:
-    """The role word nearest any mention of this person in the article."""
+    """The role word nearest any mention of this person in the article, leaving out role
+    words that introduce someone else ("l'allenatore Massimiliano Allegri" is no role of
+    Modrić's in the next clause)."""
+    others = [(n.start, n.end) for s in sents for n in s.names if n not in cluster.mentions]
     best = None
     for m in cluster.mentions:
         for role, pat in lex.roles:
             for r in pat.finditer(folded, max(0, m.start - 60), m.end + 60):
                 if _FORMER.search(folded[max(0, r.start() - 12):r.start()]):
+                    continue
+                if _introduces(r.start(), r.end(), others):
                     continue
                 d = min(abs(r.start() - m.start), abs(r.end() - m.end))
                 if best is None or d < best[0]:
