@@ -469,3 +469,15 @@ def test_a_described_origin_and_someone_else_s_role_word():
     said = _fields("Il Milan ha ufficializzato l'arrivo di Luka Modrić a parametro zero. L'allenatore Massimiliano Allegri "
                    "lo aspettava.", "it")
     assert [(e["type"], e["person"], e["role"]) for e in said] == [("free_transfer", "Luka Modrić", "player")]
+
+
+def test_portuguese_capital_a_is_an_article_and_an_agreed_sale_goes_to_the_partner():
+    """"A FC Porto – Futebol, SAD informa": a capital "A" opens the club's name, it is no
+    "to" before a city. An agreement with another club "para a transferência" is the
+    subject's sale; "para a aquisição" its purchase."""
+    said = _fields("A FC Porto – Futebol, SAD informa que chegou a acordo com o Club Atlético de Madrid para a "
+                   "aquisição dos direitos desportivos do jogador Samu Omorodion.", "pt", kind="club")
+    assert [(e["club"], e["from_club"]) for e in said] == [("FC Porto", "Atlético Madrid")]
+    said = _fields("A Sport Lisboa e Benfica – Futebol, SAD informa que chegou a acordo com o Chelsea Football Club "
+                   "para a transferência dos direitos desportivos do jogador Enzo Fernández.", "pt", kind="club")
+    assert [(e["club"], e["from_club"]) for e in said] == [("Chelsea", "Benfica")]

@@ -184,7 +184,9 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     if lang in _CITY_AFTER_BARE_PREPOSITION:
         # "le visite mediche a Roma", "llegó a Sevilla", "chegou a Lisboa": the city; the
         # club takes an article ("alla Roma", "al Sevilla", "ao Benfica")
-        clubs = [c for c in clubs if not _CITY_AFTER_BARE_PREPOSITION[lang].search(folded, max(0, c.start - 4), c.start)]
+        # (a capital "A" is Portuguese's article: "A FC Porto – Futebol, SAD informa")
+        clubs = [c for c in clubs if not _CITY_AFTER_BARE_PREPOSITION[lang].search(folded, max(0, c.start - 4), c.start)
+                 or (lang == "pt" and full[max(0, c.start - 4):c.start].rstrip().endswith("A"))]
     blocked = [(c.start, c.end) for c in clubs]
 
     sents: list[_Sentence] = []
@@ -351,6 +353,11 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                     leaving += [c for c in here if c not in leaving and (offer and _cue(lex.to_cue, folded, c.start, 12) or (
                         subject and c.start > subject[0].end and _cue(_WITH, folded, c.start, 14)))]
                 joining = [c for c in here if c not in leaving and c not in described]
+                partner = [c for c in joining if _cue(_WITH, folded, c.start, 14) and c is not joining[0]]
+                if partner and _AGREED_SALE.search(folded, a, b) and not _ACQUIRED.search(folded, a, b):
+                    # "A Benfica SAD informa que chegou a acordo com o Chelsea para a
+                    # transferência de Enzo Fernández": the subject sells to its partner
+                    leaving, joining = [joining[0]], [c for c in joining if c is not joining[0]]
                 seller = [c for c in joining if c.start < start] if _SALE.search(folded, max(a, start - 2), end + 2) else []
                 buyer = [c for c in joining if c.start > end]
                 if seller and buyer and not leaving:
@@ -610,6 +617,12 @@ _PRONOUN_OBJECT = re.compile(r"\blui succeder|\bsuccedergli|\bsucederle|\bsucede
 #: between a move word and its object: an article, a preposition, a role word or two,
 #: never punctuation or an agent ("sacked by")
 _OBJECT_GAP = re.compile(r"\w*\s+(?!(?:by|por|par|da|dal|dalla|von|vom|от)\b)(?:[\w'-]+\s+){0,2}")
+#: in an agreement with another club: the subject sells ("accordo con il Chelsea per la
+#: cessione", "acordo com o Chelsea para a transferência" in a Portuguese club's filing)…
+_AGREED_SALE = re.compile(r"\bcessione|\bcedencia|\bvenda\b|\bventa\b|\balienacao|\btransferencia\b|\bvente\b|\bsale of"
+                          r"|\bverkauf|\bпродаж")
+#: …unless it acquires ("para a aquisição", "per l'acquisizione")
+_ACQUIRED = re.compile(r"\baquisicao|\bacquisizion|\badquisicion|\bacquisition|\berwerb|\bacquisto|\bприобретени")
 #: an offer, a bid: the club it is made to is the seller ("un'offerta alla Lokomotiv")
 _BID = re.compile(r"offert|\boffer|\boffre|\boferta|proposta|angebot|предложени|\bbid\b")
 #: the seller's words: the club before them sells, the club after them buys
@@ -632,8 +645,12 @@ def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> s
     others = [(n.start, n.end) for s in sents for n in s.names if n not in cluster.mentions]
     best = None
     for m in cluster.mentions:
+        # within the mention's own sentence: "… e del direttore sportivo. «Luka è un
+        # esempio»" gives Luka no post
+        around = next((x.span for x in sents if x.span.start <= m.start < x.span.end), None)
+        lo, hi = (around.start, around.end) if around else (0, len(folded))
         for role, pat in lex.roles:
-            for r in pat.finditer(folded, max(0, m.start - 60), m.end + 60):
+            for r in pat.finditer(folded, max(lo, m.start - 60), min(hi, m.end + 60)):
                 if _FORMER.search(folded[max(0, r.start() - 12):r.start()]):
                     continue
                 if _introduces(r.start(), r.end(), others):
