@@ -10,7 +10,8 @@ folding and start with a capital in the text (so "nice" or "villa" in running te
 not clubs); Cyrillic tokens match by stem, so «Спартак» finds «Спартака» and «Спартаком».
 The longest alias wins. An alias shared by several clubs is kept only for the club that
 lists it in ``clubs_extra.yaml``; nicknames ("bianconeri") resolve only to a club the
-same article names outright.
+same article names outright, and a nickname listed capitalised ("Hammers") only when
+capitalised in the text.
 """
 from __future__ import annotations
 
@@ -39,9 +40,11 @@ AMBIGUOUS_WORDS = {
 }
 #: a word that, right after a club name, shows the "club" was part of another phrase
 _NOT_AFTER_CLUB = {"director", "directors", "directeur", "stadium", "stadion"}
+#: case endings, folded as the tokens they are cut from are («й» folds to «и», so «-ой»
+#: is cut from «Спартой» as «-ои»)
 _CYR_ENDINGS = sorted(
-    ["ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ём", "ой", "ей", "ою", "ую", "ая", "ое", "ые", "ых", "им",
-     "ым", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь", "й"], key=len, reverse=True)
+    {fold(e) for e in ["ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ём", "ой", "ей", "ою", "ую", "ая", "ое",
+                       "ые", "ых", "им", "ым", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь", "й"]}, key=len, reverse=True)
 
 
 def cyr_stem(token: str) -> str:
@@ -134,12 +137,14 @@ class Gazetteer:
         for club in clubs:
             for norm in club.aliases:
                 owners.setdefault(norm, set()).add(club.key)
-        # every alias of a club listed in clubs_extra.yaml is trusted, even a short word
+        # every alias of a club listed in clubs_extra.yaml is trusted, even a short word,
+        # except a word of AMBIGUOUS_WORDS from the lists ("Union" of Union Berlin,
+        # "Racing"): such a word is a club's only when clubs_extra.yaml itself gives it
         curated = set(preferred)
         listed = set(preferred.values())
         for club in clubs:
             if club.key in listed:
-                curated.update(club.aliases)
+                curated.update(n for n in club.aliases if n not in AMBIGUOUS_WORDS)
         for norm, keys in owners.items():
             if not norm:
                 continue
@@ -154,9 +159,16 @@ class Gazetteer:
         for entries in self._index.values():
             entries.sort(key=lambda e: -len(e[0]))
         self._nick: dict[str, set[str]] = {}
+        #: nicknames written capitalised wherever listed ("Hammers", "Citizens"): only a
+        #: capitalised word in the text is one ("citizens" in running text is not)
+        self._nick_capital: set[str] = set()
+        lower: set[str] = set()
         for club in clubs:
             for nick in club.nicknames:
-                self._nick.setdefault(alias_norm(nick), set()).add(club.key)
+                norm = alias_norm(nick)
+                self._nick.setdefault(norm, set()).add(club.key)
+                (self._nick_capital if nick[:1].isupper() else lower).add(norm)
+        self._nick_capital -= lower
         self._nick_index: dict[str, list[tuple[str, ...]]] = {}
         for norm in self._nick:
             tokens = tuple(norm.split())
@@ -212,7 +224,10 @@ class Gazetteer:
             for tokens in self._nick_index.get(forms[i], []):
                 n = len(tokens)
                 if tuple(forms[i:i + n]) == tokens:
-                    candidates = self._nick[" ".join(tokens)] & named
+                    norm = " ".join(tokens)
+                    if norm in self._nick_capital and not tok.text[0].isupper():
+                        break
+                    candidates = self._nick[norm] & named
                     if len(candidates) == 1:
                         out.append(ClubMention(next(iter(candidates)), tok.start, toks[i + n - 1].end,
                                                text[tok.start:toks[i + n - 1].end], nickname=True))
@@ -233,7 +248,7 @@ def gazetteer() -> Gazetteer:
     for item in extra:
         club = by_name.get(item["of"])
         if club is None:
-            club = ClubEntry(key=f"tn:{_slug(item['of'])}", name=item["of"], country="")
+            club = ClubEntry(key=f"tn:{_slug(item['of'])}", name=item["of"], country=item.get("country", ""))
             club.aliases[alias_norm(item["of"])] = (item["of"], None, "name")
             clubs.append(club)
             by_name[club.name] = club
