@@ -386,7 +386,7 @@ def test_offers_and_talks_are_rumours_made_to_the_seller():
     assert [(e["type"], e["person"], e["club"], e["from_club"]) for e in said] == [
         ("rumour", "Georges Mikautadze", "Everton", "Olympique Lyonnais")]
     said = _fields("El Villarreal negocia con el Getafe por Mauro Arambarri.", "es")
-    assert [(e["type"], e["club"], e["from_club"]) for e in said] == [("rumour", "Villarreal", "Getafe CF")]
+    assert [(e["type"], e["club"], e["from_club"]) for e in said] == [("rumour", "Villarreal", "Getafe")]
     # "im Gespräch" is an interview, "de acordo com" is "according to", and an
     # "accord pourrait être trouvé" has no preposition "pour"
     assert _said("Pál Dárdai blickt zurück, sagt der Ungar im Gespräch.", "de") == []
@@ -400,7 +400,7 @@ def test_a_club_named_before_the_role_and_name_is_the_person_s_own():
     """"Benfica midfielder Enzo Fernández", "Toulouse's defender": the club the person
     plays for is at most the club left, never where the move takes him."""
     said = _fields("Bournemouth centre-back Illia Zabarnyi will join Paris Saint-Germain.", "en")
-    assert [(e["club"], e["from_club"]) for e in said] == [("Paris Saint-Germain", "AFC Bournemouth")]
+    assert [(e["club"], e["from_club"]) for e in said] == [("Paris Saint-Germain", "Bournemouth")]
 
 
 def test_tournaments_birth_years_and_old_fees_are_not_this_move_s_fee():
@@ -481,3 +481,29 @@ def test_portuguese_capital_a_is_an_article_and_an_agreed_sale_goes_to_the_partn
     said = _fields("A Sport Lisboa e Benfica – Futebol, SAD informa que chegou a acordo com o Chelsea Football Club "
                    "para a transferência dos direitos desportivos do jogador Enzo Fernández.", "pt", kind="club")
     assert [(e["club"], e["from_club"]) for e in said] == [("Chelsea", "Benfica")]
+
+
+def test_resignations_sell_on_shares_farewells_and_unmet_agreements():
+    """«готов уйти в отставку» and "will leave his role" are resignations (with mutual
+    agreement, terminations); a share of a future sale, an agreement not reached, a
+    farewell to the fans, a compatriot or a mayor are no move of their own; a player's
+    "será jugador del" is his transfer; "am vergangenen Montag" in a Monday's paper is a
+    week back."""
+    said = _said("По информации издания, Сергей Ташуев готов уйти в отставку с поста главного тренера «Ахмата».", "ru")
+    assert [(t, m.rumoured_type) for t, m in zip([x[0] for x in said], analyze(
+        "По информации издания, Сергей Ташуев готов уйти в отставку с поста главного тренера «Ахмата».", "", "ru",
+        "2025-06-02", "news").events)] == [("rumour", "resignation")]
+    said = _said("Manchester United can confirm that Dan Ashworth will leave his role as Sporting Director by mutual "
+                 "agreement.", "en")
+    assert [(t, p) for t, p, _ in said] == [("termination", "Dan Ashworth")]
+    assert _said("O Sporting terá direito a uma percentagem do valor de uma futura venda de João Palhinha.", "pt") == []
+    assert _said("Conor Gallagher no ha llegado a un acuerdo de renovación con el Chelsea.", "es") == []
+    assert _said("Luka Modrić se despide de la afición del Real Madrid con una carta.", "es") == []
+    said = _said("João Palhinha assinou pelo Bayern e vai reencontrar o compatriota Raphaël Guerreiro.", "pt")
+    assert {p for _, p, _ in said} == {"João Palhinha"}
+    said = _said("La signature de Mason Greenwood à l'OM a fâché le maire Benoît Payan.", "fr")
+    assert "Benoît Payan" not in {p for _, p, _ in said}
+    said = _said("El Real Madrid anuncia que Kylian Mbappé será jugador del Real Madrid.", "es", kind="club")
+    assert [(t, p) for t, p, _ in said] == [("transfer", "Kylian Mbappé")]
+    said = _fields("Die TSG Hoffenheim hatte sich am vergangenen Montag von Pellegrino Matarazzo getrennt.", "de")
+    assert [e["date"] for e in said] == ["2025-05-26"]

@@ -254,6 +254,10 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
         trigger_hits += 1
         if DENIED.search(folded, a, b):
             continue  # "has dismissed speculation about a move": the move is denied
+        # a word inside a longer wording of another kind is that wording's: «отставк» in
+        # «уйти в отставку» is a resignation, not a dismissal
+        hits = [h for h in hits if not any(o[0] <= h[0] and h[1] <= o[1] and o[1] - o[0] > h[1] - h[0] and o[2] != h[2]
+                                           for o in hits)]
         hits.sort()
         # a word can trigger two labels ("аренд" and "переход"): keep the most specific
         labels = {h[2] for h in hits}
@@ -448,7 +452,11 @@ _TITLED = re.compile(
     r"|\bdirett(?:ore|ivo) sportivo|\bds|\bdirector deportivo|\bsportdirektor|\bdirecteur sportif"
     r"|\bdiretor desportivo|\bsporting director|\bспортивн\w* директор\w*|\bгендиректор\w*"
     r"|\bгенеральн\w* директор\w*(?: клуба)?|\bdirector general|\bdirecteur general|\bgeneral manager"
-    r"|\bgeschaftsfuhrer|\bvorstand(?:svorsitzender|schef)?|\bchief executive|\bchairman|\bowner|\bproprietario)\s*$")
+    r"|\bgeschaftsfuhrer|\bvorstand(?:svorsitzender|schef)?|\bchief executive|\bchairman|\bowner|\bproprietario"
+    r"|\bmaire|\bmayor|\bsindaco|\balcalde|\bprefeito|\bburgermeister|\bмэр\w*"
+    # a teammate or a compatriot met at the new club
+    r"|\bcompatriot\w*|\bcompagno|\bcompanheiro|\bcompanero|\bcoequipier|\bteam-?mate|\bmitspieler|\blandsmann"
+    r"|\bсоотечественник\w*|\bпартнер\w*)\s*$")
 
 
 def _current_clubs(lex: Lexicon, folded: str, clubs: list[ClubMention]) -> list[ClubMention]:
@@ -602,7 +610,7 @@ def _type(label: str, role: str, free: bool, mutual: bool) -> str | None:
     if label == "dismiss":
         return "dismissal"
     if label == "resign":
-        return "resignation"
+        return "termination" if mutual else "resignation"  # leaving "by mutual agreement"
     return None
 
 

@@ -102,6 +102,10 @@ def fees(folded: str, start: int, end: int) -> list[tuple[int, Fee]]:
     return sorted(out, key=lambda x: x[0])
 
 
+#: around a weekday: the past one ("martedì scorso", "am vergangenen Montag", "last Monday")
+_LAST = re.compile(r"scors[oa]|passad[oa]|pasado|vergangenen|letzten|last|dernier|прошл\w+")
+
+
 def event_date(folded: str, start: int, end: int, lex: Lexicon, published: date | None) -> date | None:
     """The day an event happened: an explicit past date in the sentence, a weekday or
     "yesterday" counted back from publication, else the publication day."""
@@ -125,7 +129,10 @@ def event_date(folded: str, start: int, end: int, lex: Lexicon, published: date 
     if lex.today.search(seg):
         return published
     for name, wd in lex.weekdays.items():
-        if re.search(rf"\b{re.escape(name)}\b", seg):
+        m = re.search(rf"\b{re.escape(name)}\b", seg)
+        if m:
             back = (published.weekday() - wd) % 7
+            if back == 0 and _LAST.search(seg[max(0, m.start() - 16):m.end() + 10]):
+                back = 7  # "am vergangenen Montag" in a Monday's paper: a week ago
             return published - timedelta(days=back)
     return published

@@ -72,13 +72,13 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"succede a|prende il posto di|al posto di|sostituisce|sostituire|successione|successore",
             appoint=r"nuov[oa] (?:allenatore|tecnico|direttore sportivo|ds|mister|guida)|affidat\w* (?:la conduzione tecnica|l'incarico|la guida|la panchina)|conduzione tecnica|(?:e|sara) il nuovo|nominat[oa]\b|\bingaggio\b|guidera\b|traghettatore|ad interim|al suo posto|sara (?:il |l')(?:nuovo )?(?:allenatore|tecnico|direttore sportivo)",
-            join=r"ha firmato|firmato (?:oggi|un|il)|\bfirma\b|si e legato|ha sottoscritto|sottoscritto un contratto|\bacquisit\w+|\bacquisto|ufficializzato l'arrivo|nuovo giocatore|approda|passa (?:al|alla|allo|all)\b|trasferimento|arriva (?:a|al|alla|in)\b|\bcessione (?:di|del|dell)|\bvendita (?:di|del|dell)|\bceduto (?:al|alla|allo|all)\b|accordo (?:con|per|di massima|totale)\b|intesa (?:con|per|di massima)\b",
+            join=r"ha firmato|firmato (?:oggi|un|il)|\bfirma\b|si e legato|ha sottoscritto|sottoscritto un contratto|\bacquisit\w+|\bacquisto|ufficializzato l'arrivo|nuovo giocatore|approda|passa (?:al|alla|allo|all)\b|trasferimento|arriva (?:a|al|alla|in)\b|\bcessione (?:di|del|dell)|\bvendita (?:di|del|dell)|\bceduto (?:al|alla|allo|all)\b|accordo (?:con|per|di massima|totale)\b|intesa (?:con|per|di massima)\b|sara un (?:nuovo )?giocatore d",
             bid=r"\bofferta|trattativa (?:con|per)|in trattativa|contatti (?:con|per)",
             loan=r"\bprestito|titolo temporaneo",
             extend=r"\brinnov\w*|prolungat\w*|prolungamento del contratto|esteso il contratto",
             terminate=r"risoluzione (?:consensuale|del contratto)|(?<!clausola di )rescission\w*|risolto il contratto",
             dismiss=r"esonerat\w*|esoner\w*|sollevat\w*(?: \w+){0,3} dall'incarico|sollevare\b|silurat\w*|licenziat\w*|separa(?:rsi|zione) (?:da|dal|dalla|dall)\b",
-            resign=r"dimission\w*|dimess\w*|lascia la panchina",
+            resign=r"dimission\w*|dimess\w*|lascia la panchina|lascia (?:l'incarico|il suo incarico|il ruolo)",
         ),
         roles=_trig(
             caretaker=r"ad interim|traghettatore|interim\w*|allenatore in seconda",
@@ -106,13 +106,13 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"смени\w*|замени\w*|преемник\w*|на смену",
             appoint=r"назнач\w*|возглав\w*|стал\w* (?:главным |новым )?(?:тренер|наставник)\w*|нов\w+ (?:главн\w+ )?тренер\w*|нов\w+ спортивн\w+ директор\w*|пост (?:главного тренера|спортивного директора)|занять пост|займет пост|им станет|станет (?:главным |новым )?(?:тренер|наставник)\w*|исполняющ\w+ обязанности",
-            join=r"подписал\w*|подписани\w*|перешел|переход\w*|покупк\w*|приобрел\w*|приобретени\w*|присоединил\w*|стал игроком|пополнил\w*|трансфер\w*|в стан\b|продал\w*|продаж\w*|договорил\w*|договоренност\w*|соглашени\w*",
+            join=r"подписал\w*|подписани\w*|перешел|переход\w*|покупк\w*|приобрел\w*|приобретени\w*|присоединил\w*|стал игроком|пополнил\w*|трансфер\w*|в стан\b|продал\w*|продаж\w*|договорил\w*|договоренност\w*|соглашени\w*|станет игроком",
             bid=r"предложени\w*|переговор\w*",
             loan=r"аренд\w*",
             extend=r"продлил\w*|продлен\w*|продлени\w*|новое соглашение|новый контракт",
             terminate=r"расторг\w*|расторжени\w*",
             dismiss=r"отправ\w* в отставку|уволен\w*|уволил\w*|освобожд\w* от (?:должности|занимаемой)|освобод\w* от (?:должности|занимаемой)|отставк\w*|расста\w* с\b",
-            resign=r"подал\w* в отставку|ушел в отставку|покинул\w* пост|сложил\w* полномочия|заявлени\w+ об уходе",
+            resign=r"подал\w* в отставку|ушел в отставку|уити в отставку|уидет в отставку|уходит в отставку|заявлени\w* об отставке|покинул\w* пост|сложил\w* полномочия|заявлени\w+ об уходе",
         ),
         roles=_trig(
             caretaker=r"исполняющ\w+ обязанности|временн\w+ (?:главн\w+ )?тренер\w*|\bи\. ?о\.",
@@ -141,13 +141,13 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"succeed\w*|\breplac\w*|in place of|successor",
             appoint=r"\bappoint\w*|\bnamed\b|new (?:head coach|manager|sporting director|boss|coach)|join the club as|takes? charge|take over|as (?:the |their )?(?:new )?(?:head coach|manager)\b|interim|will be (?:the |their )?(?:new )?(?:head coach|manager)\b",
-            join=r"\bsign\w*|\bjoin\w*|complet\w+ the (?:signing|transfer|move)|agreed a deal|\bmove to\b|has moved|transfer\b|\bdeal for\b|\bmove for\b|\bsale of\b|\bsold\b|\bsells\b|agreement (?:with|for|in principle)|agreed terms|reached an agreement",
+            join=r"\bsign\w*|\bjoin\w*|complet\w+ the (?:signing|transfer|move)|agreed a deal|\bmove to\b|has moved|transfer\b|\bdeal for\b|\bmove for\b|\bsale of\b|\bsold\b|\bsells\b|agreement (?:with|for|in principle)|agreed terms|reached an agreement|will become an? [\w ]{0,20}player",
             bid=r"\boffer for\b|\bbid for\b|made an? (?:\w+ )?(?:offer|bid)|submitted an? (?:\w+ )?(?:offer|bid)|\bin (?:advanced )?talks (?:with|over|for)|opened talks",
             loan=r"\bloan\w*\b",
             extend=r"\bextend\w*|extension|new (?:long-term |two-year |three-year )?(?:contract|deal)|renew\w*",
             terminate=r"terminat\w*|released from (?:his|her) contract|contract (?:was |has been )?cancell?ed",
             dismiss=r"\bsack\w*|dismiss\w*|\bfired\b|parted (?:company|ways)|relieved of (?:his |her )?duties",
-            resign=r"resign\w*|stepped down|step down|\bquit\b",
+            resign=r"resign\w*|stepped down|step down|\bquit\b|leave (?:his|her) (?:role|post|position)",
         ),
         roles=_trig(
             caretaker=r"caretaker|interim",
@@ -160,7 +160,7 @@ LEXICA: dict[str, Lexicon] = {
         complete=_re(r"has signed", r"have signed", r"has joined", r"have completed", r"officially", r"is delighted", r"is pleased", r"can confirm", r"has been appointed", r"announced"),
         background=_re(r"a year later", r"(?:two|three|four|five) years later", r"\bloan spells?\b", r"\bloans (?:at|to|with)\b", r"last (?:summer|season)", r"previously", r"\bcareer\b", r"went on to", r"had (?:joined|signed|coached|managed)", r"\bin \d{4}\b(?! (?:season|campaign))", r"had been", r"taught me", r"looks back", r"recalls?"),
         free=_re(r"free transfer", r"free agent", r"on a free\b", r"out of contract", r"contract (?:had )?expired"),
-        mutual=_re(r"mutual consent", r"mutually"),
+        mutual=_re(r"mutual consent", r"mutually", r"mutual agreement"),
         undisclosed=_re(r"undisclosed"),
         from_cue=_re(r"contract (?:with|at)\s*$", r"\bfrom\s*(?:the\s*)?$", r"\bleave\w*\s*$", r"\bleft\s*$",
                      rf"\bfrom (?:the )?(?:[\w-]+ ){{0,3}}{_EN_SIDE}\s*$"),
@@ -176,7 +176,7 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"sustitu\w*|\brelevo|reemplaz\w*|sucesor",
             appoint=r"nuevo (?:entrenador|tecnico|director deportivo|mister|inquilino del banquillo)|nombramiento|nombrad\w*|dirigir al|dirigira|el elegido|asumir\w* (?:el cargo|las riendas|el mando)|interino|sera (?:el )?(?:nuevo )?(?:entrenador|director deportivo)",
-            join=r"\bfichaje|\bfichad\w*|\bfichar\w*|\bfirm[aeo]\w*|incorporaci\w*|\bllegada|refuerzo|traspaso|se une\b|nuevo jugador|contratacion|acuerdo (?:con|para)|\bventa de\b|\bvende\b|\bvendid[oa]\b",
+            join=r"\bfichaje|\bfichad\w*|\bfichar\w*|\bfirm[aeo]\w*|incorporaci\w*|\bllegada|refuerzo|traspaso|se une\b|nuevo jugador|contratacion|acuerdo (?:con|para)|\bventa de\b|\bvende\b|\bvendid[oa]\b|sera jugador del?\b",
             bid=r"\boferta\b|negocia\w* (?:con|por)|negociaciones (?:con|por)",
             loan=r"\bcesion|\bcedid\w*|prestamo",
             extend=r"renovaci\w*|\brenueva\w*|renovado|amplia\w* (?:su )?contrato|ampliaci\w*|prolonga\w*",
@@ -210,7 +210,7 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"nachfolge\w*|\bersetzt|beerbt",
             appoint=r"neue[rn]? (?:chef)?trainer|neue[rn]? (?:sportdirektor|sportvorstand|sportchef)|\bubernimmt|wird (?:neuer|cheftrainer|trainer)|traineramt|interimsweise|\bbetreuen|ernannt|installiert|vorgestellt|verpflichtung (?:von|des) (?:trainer|cheftrainer)|trainersuche",
-            join=r"\bwechselt|\bwechsel\b|verpflichtet\w*|verpflichtung|unterschreibt|unterschrieben|unterzeichnet|kommt (?:von|vom|aus)|schlie(?:ß|ss)t sich|zugang|neuzugang|\bholt\b|transfer\b|\bverkauf\w*|\bverkauft\b|\babgegeben\b|einigung|\beinig\b|geeinigt",
+            join=r"\bwechselt|\bwechsel\b|verpflichtet\w*|verpflichtung|unterschreibt|unterschrieben|unterzeichnet|kommt (?:von|vom|aus)|schlie(?:ß|ss)t sich|zugang|neuzugang|\bholt\b|transfer\b|\bverkauf\w*|\bverkauft\b|\babgegeben\b|einigung|\beinig\b|geeinigt|wird spieler (?:des|von|beim)",
             bid=r"\bangebot\b|verhandl\w* mit|gesprache mit",
             loan=r"\bleih\w*|ausgeliehen|auf leihbasis|verliehen",
             extend=r"verlanger\w*|vertragsverlangerung",
@@ -244,7 +244,7 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"\bsuccede\w*|succession|remplac\w*|successeur",
             appoint=r"nouvel entraineur|nouveau (?:coach|directeur sportif|manager|technicien)|nomination|\bnomme\w*|au poste d'entraineur|interim|prendre la tete|arrivee de \w+(?: \w+)? au poste|sera (?:le )?(?:nouvel |nouveau )?(?:entraineur|directeur sportif)",
-            join=r"\bpiste\b|\bsigne\w*|\bsignature|s'engage|s'est engage|rejoint|rejoindre|\brecrue|transfert|\barrivee|debarque|officialise|\bvente de\b|\bvendu\b|\bcede\b a|accord (?:de principe|avec|pour|total)\b|trouve un accord",
+            join=r"\bpiste\b|\bsigne\w*|\bsignature|s'engage|s'est engage|rejoint|rejoindre|\brecrue|transfert|\barrivee|debarque|officialise|\bvente de\b|\bvendu\b|\bcede\b a|accord (?:de principe|avec|pour|total)\b|trouve un accord|sera joueur d",
             bid=r"\boffre\b|negoci\w* avec|en discussions? avec",
             loan=r"\bpret\b|\bprete\w*",
             extend=r"\bprolong\w*|renouvel\w*|nouveau contrat",
@@ -278,7 +278,7 @@ LEXICA: dict[str, Lexicon] = {
         triggers=_trig(
             succeed=r"substitui\w*|suceder|sucessor|\bsucede\b",
             appoint=r"novo (?:treinador|tecnico|diretor desportivo|diretor esportivo|mister)|assumir\w* (?:funcoes|o cargo|o comando)|\bassumira|nomea\w*|comando tecnico|\borientar|interino|sera o (?:novo )?(?:treinador|tecnico|diretor)",
-            join=r"\bassin\w*|reforco|contratad\w*|contratacao|transferencia|\bchega ao|ingress\w*|novo jogador|\bcedido\b|\bvenda d[oea]\b|\bvendid[oa]\b|\bvendeu\b|acordo (?:com|de principio|para)\b|principio de (?:acordo|entendimento)|entendimento com",
+            join=r"\bassin\w*|reforco|contratad\w*|contratacao|transferencia|\bchega ao|ingress\w*|novo jogador|\bcedido\b|\bvenda d[oea]\b|\bvendid[oa]\b|\bvendeu\b|acordo (?:com|de principio|para)\b|principio de (?:acordo|entendimento)|entendimento com|sera jogador d",
             bid=r"\bproposta\b|negocia\w* com|negociacoes (?:avancadas )?com|conversas com",
             loan=r"emprestimo|\bcedid\w*|cedencia",
             extend=r"\brenov\w*|prolong\w*|extensao|novo contrato",
@@ -324,6 +324,18 @@ NOT_TRIGGER = re.compile("|".join([
     r"dismiss\w* (?:the )?(?:speculation|rumou?rs?|reports?|talk|claims|suggestions)",
     # "according to" ("de acordo com as mesmas fontes"), "to agree with someone"
     r"(?<!principio )de acordo com",
+    # a share of a future sale, a sell-on or solidarity payment: not this move
+    r"percentagem (?:do valor )?d[ae] (?:uma )?(?:futura )?(?:venda|transferencia)", r"futura (?:venda|transferencia|venta|cessione|vendita)",
+    r"sell-on", r"future (?:sale|transfer)", r"mecanismo de solidariedade", r"mecanismo de solidaridad",
+    r"weiterverkauf", r"revente", r"\bfutur transfert",
+    # agreements not reached
+    r"no (?:ha|han) (?:llegado|alcanzado) (?:a )?un acuerdo(?: de \w+)?", r"non (?:ha|hanno) (?:ancora )?trovato (?:l'|un )?accordo",
+    r"(?:has|have) not (?:yet )?agreed", r"keine einigung", r"pas (?:encore )?trouve d'accord", r"nao (?:chegou|chegaram) a (?:um )?acordo",
+    r"не договорил\w*",
+    # a farewell is no dismissal ("se despide de la afición")
+    r"se despid\w* de", r"\bdespedid\w* de la aficion",
+    # a change of club wished for, not done («хочет сменить клуб»), a match-table move
+    r"смени\w* (?:клуб|команду|прописку)", r"move (?:up )?to \d+ points", r"'s replacement",
     # a designated player (MLS) is no appointment
     r"назначенн\w+ игрок\w*", r"designated players?", r"(?<!principio )de acuerdo con", r"d'accordo con", r"d'accord avec",
 ]))
