@@ -114,10 +114,20 @@ class EventStore:
             best.name, best.key = name, key  # a fuller spelling of the same person
         elif _latin_better(best.name, name):
             best.name = name
-        for alias in {written, name}:
+        for alias in sorted({written, name}):
             norm = person_key(alias)
-            if norm and not session.scalar(select(PersonAlias.id).where(
-                    PersonAlias.person_id == best.id, PersonAlias.norm == norm)):
+            if not norm:
+                continue
+            taken = session.scalar(select(PersonAlias.alias).where(
+                PersonAlias.person_id == best.id, PersonAlias.norm == norm))
+            if taken is not None and taken != alias and is_cyrillic(alias) != is_cyrillic(taken):
+                # «Массимо Каррера» folds to the key of "Massimo Carrera": the spelling in the
+                # other script is kept too, so that a search by its letters finds the person
+                # (its norm is marked, so the unique norm per person and the key lookups hold)
+                norm, taken = f"{norm} @cyrillic" if is_cyrillic(alias) else f"{norm} @latin", None
+                taken = session.scalar(select(PersonAlias.alias).where(
+                    PersonAlias.person_id == best.id, PersonAlias.norm == norm))
+            if taken is None:
                 session.add(PersonAlias(person_id=best.id, alias=alias, norm=norm))
         return best
 

@@ -507,3 +507,21 @@ def test_resignations_sell_on_shares_farewells_and_unmet_agreements():
     assert [(t, p) for t, p, _ in said] == [("transfer", "Kylian Mbappé")]
     said = _fields("Die TSG Hoffenheim hatte sich am vergangenen Montag von Pellegrino Matarazzo getrennt.", "de")
     assert [e["date"] for e in said] == ["2025-05-26"]
+
+
+def test_a_spelling_in_another_script_is_kept_as_an_alias(tmp_path):
+    """«Массимо Каррера» folds to the key of "Massimo Carrera": both spellings are stored,
+    so that a search by Cyrillic letters (the browse queries use LIKE) finds the person."""
+    from storage.events import EventStore
+    from storage.models import PersonAlias
+
+    engine, sessions = open_db(f"sqlite:///{tmp_path / 'a.db'}")
+    analyzer = EventStore(sessions)
+    with sessions.begin() as session:
+        one = analyzer.person(session, "Massimo Carrera", "Massimo Carrera")
+        two = analyzer.person(session, "Massimo Karrera", "Массимо Каррера")
+        analyzer.person(session, "Massimo Karrera", "Массимо Каррера")  # twice: still one row
+        assert one.id == two.id
+        aliases = sorted(session.scalars(select(PersonAlias.alias).where(PersonAlias.person_id == one.id)))
+    engine.dispose()
+    assert aliases == ["Massimo Carrera", "Массимо Каррера"]
