@@ -114,19 +114,21 @@ class EventStore:
             best.name, best.key = name, key  # a fuller spelling of the same person
         elif _latin_better(best.name, name):
             best.name = name
+        def alias_under(norm: str) -> str | None:
+            return session.scalar(select(PersonAlias.alias).where(
+                PersonAlias.person_id == best.id, PersonAlias.norm == norm))
+
         for alias in sorted({written, name}):
             norm = person_key(alias)
             if not norm:
                 continue
-            taken = session.scalar(select(PersonAlias.alias).where(
-                PersonAlias.person_id == best.id, PersonAlias.norm == norm))
+            taken = alias_under(norm)
             if taken is not None and taken != alias and is_cyrillic(alias) != is_cyrillic(taken):
                 # «Массимо Каррера» folds to the key of "Massimo Carrera": the spelling in the
                 # other script is kept too, so that a search by its letters finds the person
                 # (its norm is marked, so the unique norm per person and the key lookups hold)
-                norm, taken = f"{norm} @cyrillic" if is_cyrillic(alias) else f"{norm} @latin", None
-                taken = session.scalar(select(PersonAlias.alias).where(
-                    PersonAlias.person_id == best.id, PersonAlias.norm == norm))
+                norm = f"{norm} @cyrillic" if is_cyrillic(alias) else f"{norm} @latin"
+                taken = alias_under(norm)
             if taken is None:
                 session.add(PersonAlias(person_id=best.id, alias=alias, norm=norm))
         return best

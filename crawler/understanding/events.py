@@ -134,18 +134,21 @@ def _introduces(r_start: int, r_end: int, others) -> bool:
     return any(0 <= x - r_end <= 3 or 0 <= r_start - y <= 3 for x, y in others)
 
 
+def _role_words(lex: Lexicon, folded: str, start: int, end: int, others, floor: int):
+    """(rank, role, match) of the role words in ``folded[start:end]``, leaving out former
+    roles ("l'ex centrocampista"; the cue is looked for back to ``floor``) and the roles
+    of the ``others`` (spans of other people's names)."""
+    for rank, (role, pat) in enumerate(lex.roles):
+        for m in pat.finditer(folded, start, end):
+            if not (_FORMER.search(folded[max(floor, m.start() - 12):m.start()]) or _introduces(m.start(), m.end(), others)):
+                yield rank, role, m
+
+
 def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int, others=()) -> str | None:
     """The role word nearest ``pos`` in the sentence, not counting former roles and the
     roles of the ``others`` (spans of other people's names)."""
-    found = []
-    for role, pat in lex.roles:
-        for m in pat.finditer(folded, start, end):
-            if _FORMER.search(folded[max(start, m.start() - 12):m.start()]) or _introduces(m.start(), m.end(), others):
-                continue
-            found.append((abs(m.start() - pos), list(dict(lex.roles)).index(role), role))
-    if not found:
-        return None
-    return min(found)[2]
+    found = [(abs(m.start() - pos), rank, role) for rank, role, m in _role_words(lex, folded, start, end, others, start)]
+    return min(found)[2] if found else None
 
 
 def _cue(pat, folded: str, at: int, window: int = 45) -> bool:
@@ -329,7 +332,8 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 continue
             person_text = name.text if name else cluster.name
             other_names = [(n.start, n.end) for n in s.names if by_mention[id(n)] is not cluster]
-            role = _role_at(lex, folded, a, b, pos, other_names)
+            sentence_role = _role_at(lex, folded, a, b, pos, other_names)
+            role = sentence_role
             if role is None:
                 role = _article_role(lex, folded, cluster, sents) or (
                     "player" if label in ("join", "loan", "extend", "terminate") else "head_coach")
@@ -420,7 +424,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 fee = article_fee
             official = not is_rumour and (source_kind == "club" or official_words or
                                           (article_official and cluster is focus_person))
-            conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(_role_at(lex, folded, a, b, pos, other_names)) + 0.1 * (not s.is_title)
+            conf = 0.5 + 0.15 * bool(name) + 0.15 * bool(here) + 0.1 * bool(sentence_role) + 0.1 * (not s.is_title)
             if s.is_title:
                 start_, end_ = -1, -1
             else:
@@ -657,15 +661,10 @@ def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> s
         # esempio»" gives Luka no post
         around = next((x.span for x in sents if x.span.start <= m.start < x.span.end), None)
         lo, hi = (around.start, around.end) if around else (0, len(folded))
-        for role, pat in lex.roles:
-            for r in pat.finditer(folded, max(lo, m.start - 60), min(hi, m.end + 60)):
-                if _FORMER.search(folded[max(0, r.start() - 12):r.start()]):
-                    continue
-                if _introduces(r.start(), r.end(), others):
-                    continue
-                d = min(abs(r.start() - m.start), abs(r.end() - m.end))
-                if best is None or d < best[0]:
-                    best = (d, role)
+        for _rank, role, r in _role_words(lex, folded, max(lo, m.start - 60), min(hi, m.end + 60), others, 0):
+            d = min(abs(r.start() - m.start), abs(r.end() - m.end))
+            if best is None or d < best[0]:
+                best = (d, role)
     return best[1] if best else None
 
 

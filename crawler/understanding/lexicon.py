@@ -323,7 +323,7 @@ NOT_TRIGGER = re.compile("|".join([
     r"possibilidade de (?:renovacao|prolongamento)", r"moglichkeit (?:zur|einer) verlangerung",
     r"dismiss\w* (?:the )?(?:speculation|rumou?rs?|reports?|talk|claims|suggestions)",
     # "according to" ("de acordo com as mesmas fontes"), "to agree with someone"
-    r"(?<!principio )de acordo com",
+    r"(?<!principio )de acordo com", r"(?<!principio )de acuerdo con", r"d'accordo con", r"d'accord avec",
     # a share of a future sale, a sell-on or solidarity payment: not this move
     r"percentagem (?:do valor )?d[ae] (?:uma )?(?:futura )?(?:venda|transferencia)", r"futura (?:venda|transferencia|venta|cessione|vendita)",
     r"sell-on", r"future (?:sale|transfer)", r"mecanismo de solidariedade", r"mecanismo de solidaridad",
@@ -337,7 +337,7 @@ NOT_TRIGGER = re.compile("|".join([
     # a change of club wished for, not done («хочет сменить клуб»), a match-table move
     r"смени\w* (?:клуб|команду|прописку)", r"move (?:up )?to \d+ points", r"'s replacement",
     # a designated player (MLS) is no appointment
-    r"назначенн\w+ игрок\w*", r"designated players?", r"(?<!principio )de acuerdo con", r"d'accordo con", r"d'accord avec",
+    r"назначенн\w+ игрок\w*", r"designated players?",
 ]))
 #: a sentence that denies a move ("has dismissed speculation", "ha smentito", «опроверг»,
 #: "eine klare Absage erteilt"): none of its trigger words is an event
