@@ -64,28 +64,36 @@ class EventStore:
     # -- clubs and people ---------------------------------------------------------------
 
     def club_id(self, session: Session, key: str | None) -> int | None:
-        """The row of a gazetteer club, created with its aliases on first use."""
+        """The row of a gazetteer club: created with its aliases on first use, and brought up
+        to date with the gazetteer the first time this process meets it, so a database
+        written by an older release gains the new canonical name and aliases."""
         if key is None:
             return None
         if key in self._club_ids:
             return self._club_ids[key]
-        found = session.scalar(select(Club.id).where(Club.key == key))
-        if found:
-            self._club_ids[key] = found  # clubs are never deleted; see forget_cached
-            return found
         entry = gazetteer().clubs[key]
-        club = Club(key=key, name=entry.name, country=entry.country or None, city=entry.city, founded=entry.founded)
-        session.add(club)
+        club = session.scalar(select(Club).where(Club.key == key))
+        if club is None:
+            club = Club(key=key)
+            session.add(club)
+        for field, value in (("name", entry.name), ("country", entry.country or None), ("city", entry.city),
+                             ("founded", entry.founded)):
+            if getattr(club, field) != value:
+                setattr(club, field, value)
         session.flush()
+        have = set(session.scalars(select(ClubAlias.norm).where(ClubAlias.club_id == club.id)))
         for norm, (alias, lang, kind) in entry.aliases.items():
-            session.add(ClubAlias(club_id=club.id, alias=alias, norm=norm, language=lang, kind=kind))
-        seen = set(entry.aliases)
+            if norm not in have:
+                have.add(norm)
+                session.add(ClubAlias(club_id=club.id, alias=alias, norm=norm, language=lang, kind=kind))
         for nick in sorted(entry.nicknames):
             norm = alias_norm(nick)
-            if norm not in seen:
-                seen.add(norm)
+            if norm not in have:
+                have.add(norm)
                 session.add(ClubAlias(club_id=club.id, alias=nick, norm=norm, kind="nickname"))
         session.flush()
+        # an old alias the gazetteer dropped stays: a user's search by it still finds the club
+        self._club_ids[key] = club.id  # clubs are never deleted; see forget_cached
         return club.id
 
     def forget_cached(self) -> None:

@@ -20,6 +20,7 @@ from crawler.demo.server import SiteServer
 
 N_ARTICLES = 500
 DELAY = 0.06  # seconds between two requests to the site, over all workers (16.7 requests/s)
+JITTER = 0.15  # how late a reserved send may reach the server on a loaded machine (seconds)
 REPO = Path(__file__).resolve().parent.parent
 
 
@@ -129,10 +130,14 @@ def test_three_workers_store_every_article_once_within_the_domain_rate(tmp_path,
     # the work was shared
     shares = [int(re.search(r"(\d+) pages fetched", out).group(1)) for out in outputs]
     assert all(n > 50 for n in shares), shares
-    # the per-domain rate held across the three workers: at most one request per DELAY
+    # the per-domain rate held across the three workers: at most one request per DELAY.
+    # The limiter spaces *send* times in Redis; the server sees *arrival* times, and on a loaded
+    # 2-core machine a send can be late by a scheduler tick or two, which bunches arrivals. A window
+    # of w seconds can therefore hold the sends of w + JITTER seconds, plus the one at its edge.
+    # Without the shared limiter three workers send ~3/DELAY per second, far above this bound.
     times = [r.time for r in site.log]
     for window in (1.0, 3.0, 10.0):
-        assert max_in_window(times, window) <= window / DELAY + 2, (window, max_in_window(times, window))
+        assert max_in_window(times, window) <= (window + JITTER) / DELAY + 1, (window, max_in_window(times, window))
     assert (max(times) - min(times)) >= (len(times) - 1) * DELAY * 0.9
     # one run, shared: its counters are the sum of the workers'
     ((status, pages, new, errors, finished),) = db_rows(

@@ -523,3 +523,35 @@ def test_a_spelling_in_another_script_is_kept_as_an_alias(tmp_path):
         aliases = sorted(session.scalars(select(PersonAlias.alias).where(PersonAlias.person_id == one.id)))
     engine.dispose()
     assert aliases == ["Massimo Carrera", "Массимо Каррера"]
+
+
+def test_a_club_written_by_an_older_release_is_brought_up_to_date(tmp_path):
+    """A database from a release whose gazetteer named the club otherwise and knew fewer of its
+    aliases gains the new name and the missing aliases the first time a process meets the club;
+    an alias the gazetteer dropped is kept, so a search by it still finds the club."""
+    from sqlalchemy import func
+
+    from storage.event_queries import club_ids
+    from storage.events import EventStore
+    from storage.models import Club, ClubAlias
+
+    key = gazetteer().lookup("AFC Bournemouth")
+    entry = gazetteer().clubs[key]
+    engine, sessions = open_db(f"sqlite:///{tmp_path / 'a.db'}")
+    with sessions.begin() as session:  # what the older release wrote
+        old = Club(key=key, name="AFC Bournemouth (old)", country=entry.country or None)
+        session.add(old)
+        session.flush()
+        session.add(ClubAlias(club_id=old.id, alias="Old Cherries", norm="old cherries", kind="name"))
+    store = EventStore(sessions)
+    with sessions.begin() as session:
+        club_id = store.club_id(session, key)
+        assert store.club_id(session, key) == club_id  # met again: no second row, no new aliases
+    with sessions() as session:
+        club = session.get(Club, club_id)
+        norms = set(session.scalars(select(ClubAlias.norm).where(ClubAlias.club_id == club_id)))
+        assert club.name == entry.name == "Bournemouth"
+        assert set(entry.aliases) <= norms and "old cherries" in norms
+        assert session.scalar(select(func.count()).select_from(Club)) == 1
+        assert club_ids(session, "Old Cherries") == club_ids(session, "AFC Bournemouth") == [club_id]
+    engine.dispose()
