@@ -103,3 +103,12 @@ def test_every_entry_names_an_openfootball_club_or_says_it_is_new():
         assert (item.get("name") or item["of"]) in new if item.get("country") else \
             (item.get("name") or item["of"]) not in new, item["of"]
     assert g.clubs["tn:al-nassr"].country == "sa"
+
+
+def test_a_first_name_is_not_a_case_form_of_a_club():
+    """Russian nouns in «-о» do not decline, so «-о» is no case ending: «Марсело» (Marcelo)
+    is not a form of «Марсель» (Marseille), while «Марселя» and «Марселем» are."""
+    g = gazetteer()
+    assert [c.key for c in g.find("Марсело Брозович перешёл в «Аль-Наср».")] == [g.lookup("Al-Nassr")]
+    assert [c.key for c in g.find("Гринвуд остаётся в «Марселе», а не в «Марселем».")] == [g.lookup("Olympique de Marseille")] * 2
+    assert [c.key for c in g.find("«Динамо» обыграло «Порто».")] == [g.lookup("Dinamo Moskva"), g.lookup("FC Porto")]

@@ -555,3 +555,24 @@ def test_a_club_written_by_an_older_release_is_brought_up_to_date(tmp_path):
         assert session.scalar(select(func.count()).select_from(Club)) == 1
         assert club_ids(session, "Old Cherries") == club_ids(session, "AFC Bournemouth") == [club_id]
     engine.dispose()
+
+
+def test_a_description_between_the_cue_and_the_club_and_a_post_before_a_name():
+    """"au club saoudien d'Al-Ittihad", "zum saudi-arabischen Erstligisten Al-Hilal", «в
+    саудовский клуб «Аль-Наср»»: the cue is read before the description. A capitalised post
+    glued to a name ("Sportvorstand Max Eberl") is not part of the name, and names keep
+    their apostrophes ("O'Neil", «О'Нил»)."""
+    said = _fields("Le Stade Rennais annonce le transfert définitif de Benjamin Bourigeaud au club qatari "
+                   "d'Al-Duhail.", "fr", kind="club")
+    assert [(e["type"], e["person"], e["club"], e["from_club"]) for e in said] == [
+        ("transfer", "Benjamin Bourigeaud", "Al-Duhail", "Rennes")]
+    said = _fields("Serge Gnabry verlässt den FC Bayern und wechselt zum saudi-arabischen Erstligisten Al-Hilal. "
+                   "Sportvorstand Max Eberl: „Serge hat hier Großes geleistet.“", "de", kind="club")
+    assert [(e["type"], e["person"], e["role"], e["club"], e["from_club"]) for e in said] == [
+        ("transfer", "Serge Gnabry", "player", "Al-Hilal", "Bayern Munich")]
+    said = _fields("Полузащитник Марсело Брозович перешёл в саудовский клуб «Аль-Наср» из «Интера».", "ru")
+    assert [(e["club"], e["from_club"]) for e in said] == [("Al-Nassr", "Inter Milan")]
+    said = _fields("Leicester City have appointed Michael O'Neill as their new manager.", "en", kind="news")
+    assert [(e["type"], e["person"]) for e in said] == [("appointment", "Michael O'Neill")]
+    said = _fields("«Лестер» назначил Майкла О'Нила главным тренером.", "ru")
+    assert [person_key(e["person"]) for e in said] == [person_key("Майкл О'Нил")] == ["maikl onil"]

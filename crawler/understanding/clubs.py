@@ -41,10 +41,11 @@ AMBIGUOUS_WORDS = {
 #: a word that, right after a club name, shows the "club" was part of another phrase
 _NOT_AFTER_CLUB = {"director", "directors", "directeur", "stadium", "stadion"}
 #: case endings, folded as the tokens they are cut from are («й» folds to «и», so «-ой»
-#: is cut from «Спартой» as «-ои»)
+#: is cut from «Спартой» as «-ои»). Not «-о»: Russian nouns in «-о» do not decline
+#: («Динамо», «Порто»), and cutting it made «Марсело» a form of «Марсель».
 _CYR_ENDINGS = sorted(
     {fold(e) for e in ["ами", "ями", "ого", "его", "ому", "ему", "ом", "ем", "ём", "ой", "ей", "ою", "ую", "ая", "ое",
-                       "ые", "ых", "им", "ым", "а", "я", "у", "ю", "е", "ы", "и", "о", "ь", "й"]}, key=len, reverse=True)
+                       "ые", "ых", "им", "ым", "а", "я", "у", "ю", "е", "ы", "и", "ь", "й"]}, key=len, reverse=True)
 
 
 def cyr_stem(token: str) -> str:

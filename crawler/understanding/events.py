@@ -151,8 +151,33 @@ def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int, others=(
     return min(found)[2] if found else None
 
 
+#: a description between a cue and the club it marks: "au club saoudien d'Al-Qadsiah",
+#: "zum saudi-arabischen Erstligisten Al-Nassr", "to Turkish giants Fenerbahce", «в
+#: саудовский клуб «Аль-Наср»», "al club saudita dell'Al-Hilal". The cue is read before it.
+_DESCRIPTION = re.compile(
+    # Romance: the noun, up to two adjectives, a preposition ("club saoudien d'", "clube
+    # saudita ", "equipo ingles del ")
+    r"(?:\b(?:club|clube|squadra|societa|equipo|equipe|equipa|conjunto|cuadro|formation|time|emblema|entidad)"
+    r"(?:\s+(?!(?:de|di|del|do|da|du|des|dos|das)\b)[a-z-]+){0,2}\s*"
+    r"(?:(?:de|di|del|dello|della|do|da|du)\s+|d'|dell'|l')?"
+    # German: inflected adjectives before the noun ("saudi-arabischen Erstligisten ")
+    r"|(?:\b(?!(?:den|dem|der|des|die|das|einen|einem|einer)\b)[a-z-]+(?:en|er|es|e)\s+){0,2}"
+    r"\b(?:klub|verein|erstligist\w*|zweitligist\w*|bundesligist\w*|rekordmeister|traditionsverein|aufsteiger)\s+"
+    # English: up to three words before the noun ("Saudi Pro League side ", "Turkish giants ")
+    r"|(?:\b(?!(?:to|for|from|at|with|the|a|an|join|joins|joined|left|leave|leaves|of|and|by|in|on)\b)[a-z-]+\s+){0,3}"
+    r"\b(?:club|side|outfit|giants|champions)\s+"
+    # Russian: adjectives, then an optional «клуб» («в саудовский клуб «», «в английский «»)
+    r"|(?:(?<![а-я-])[а-я-]+(?:ии|ыи|ои|ого|ому|ом|ая|ую|еи|им|ым)\s+){1,2}(?:(?:клуб|команд)\w*\s+)?[«\"]?\s*"
+    r"|(?:клуб|команд)\w*\s+[«\"]?\s*"
+    r")$")
+
+
 def _cue(pat, folded: str, at: int, window: int = 45) -> bool:
-    return bool(pat.search(folded[max(0, at - window):at]))
+    before = folded[max(0, at - window - 50):at]
+    if pat.search(before[-window:]):
+        return True
+    described = _DESCRIPTION.search(before)
+    return bool(described and described.start() > 0 and pat.search(before[max(0, described.start() - window):described.start()]))
 
 
 def analyze(text: str, title: str | None = None, language: str | None = None, published=None,

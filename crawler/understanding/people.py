@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from crawler.understanding.lexicon import TITLES
+from crawler.understanding.lexicon import LEXICA, TITLES
 from crawler.understanding.text import Span, fold, is_cyrillic, person_key, token_key, transliterate, words
 
 PARTICLES = {"van", "de", "da", "dos", "das", "di", "del", "della", "von", "der", "den", "ten", "ter", "le", "la",
@@ -154,6 +154,13 @@ def _is_name_word(tok: str, initial: bool = False, lang: str = "") -> bool:
     return True
 
 
+def _is_role_word(tok: str, lang: str) -> bool:
+    """Is ``tok`` one of the language's words for a post ("Sportvorstand", "Entrenador")?"""
+    lex = LEXICA.get(lang)
+    f = fold(tok)
+    return bool(lex) and any(pat.fullmatch(f) for _, pat in lex.roles)
+
+
 def _near_number(text: str, toks: list[Span], i: int) -> bool:
     """A date around the word: a number right before ("12 March", "1. März", "1 de março")
     or right after ("March 2025", "June 12")."""
@@ -207,6 +214,9 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
             run = []  # «Ботафого», "Red Star": Russian (and some other) press quotes club names
         # German role nouns and demonyms glued before a name: "Niederländer Kees van Wonderen"
         while len(run) > 2 and run[0].text.endswith("er") and not is_cyrillic(run[0].text):
+            run.pop(0)
+        # a capitalised post before a name ("Sportvorstand Max Eberl", "Manager Gary O'Neil")
+        while len(run) > 1 and _is_role_word(run[0].text, lang):
             run.pop(0)
         if run:
             s, e = run[0].start, run[-1].end

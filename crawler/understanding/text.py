@@ -75,8 +75,9 @@ def sentences(text: str) -> list[Span]:
     return out
 
 
-#: a word; apostrophes split ("l’Ascoli", "dell'Inter", "d’Adrien" give the name alone)
-WORD = re.compile(r"[^\W_][\w\-]*|\d+")
+#: a word; apostrophes split ("l’Ascoli", "dell'Inter", "d’Adrien" give the name alone),
+#: but not inside the names they belong to: "O'Neill", "N'Golo", "D'Aversa", «О'Нил»
+WORD = re.compile(r"(?:\b[ODNОДН]['’](?=[A-ZÀ-ÖØ-ÞА-ЯЁ]))?[^\W_][\w\-]*|\d+")
 
 
 def words(text: str, start: int = 0, end: int | None = None) -> list[Span]:
@@ -136,4 +137,4 @@ def token_key(token: str) -> str:
 
 def person_key(name: str) -> str:
     """The key of a full name: the keys of its tokens, in order."""
-    return " ".join(k for k in (token_key(w) for w in re.findall(r"[^\W\d_]+", name)) if k)
+    return " ".join(k for k in (token_key(w) for w in re.findall(r"[^\W\d_]+(?:['’][^\W\d_]+)*", name)) if k)
