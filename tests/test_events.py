@@ -576,3 +576,19 @@ def test_a_description_between_the_cue_and_the_club_and_a_post_before_a_name():
     assert [(e["type"], e["person"]) for e in said] == [("appointment", "Michael O'Neill")]
     said = _fields("«Лестер» назначил Майкла О'Нила главным тренером.", "ru")
     assert [person_key(e["person"]) for e in said] == [person_key("Майкл О'Нил")] == ["maikl onil"]
+
+
+def test_countries_and_regions_are_not_people():
+    """Country names in any of the seven languages and any Russian case ("Stati Uniti",
+    «из Саудовской Аравии», «на Ближний Восток»), from CLDR; a name that is also a
+    country's ("Jordan Henderson") stays a name."""
+    from crawler.understanding.people import find_names
+
+    def names(text, lang):
+        return [n.text for n in find_names(text, 0, len(text), [], lang)]
+
+    assert names("Интерес к нему проявляли клубы из Саудовской Аравии и Объединённых Арабских Эмиратов.", "ru") == []
+    assert names("До переезда на Ближний Восток Стивен Джеррард работал в Шотландии.", "ru") == ["Стивен Джеррард"]
+    assert names("Il tecnico ha ricevuto offerte dagli Stati Uniti e dall'Arabia Saudita.", "it") == []
+    assert names("Jordan Henderson verlässt Saudi-Arabien, Georgia Stanway bleibt.", "de") == [
+        "Jordan Henderson", "Georgia Stanway"]

@@ -84,6 +84,65 @@ _EXTRA_STOP = {
 }
 
 
+#: regions CLDR has no name for, and long forms where its name is short («ОАЭ»)
+_REGIONS = ["Объединённые Арабские Эмираты", "Соединённые Штаты Америки", "Соединённые Штаты",
+            # the United Kingdom's nations, which CLDR does not list as territories
+            "Scotland", "Scozia", "Escocia", "Schottland", "Écosse", "Escócia", "Шотландия", "Wales", "Galles",
+            "Gales", "País de Gales", "Pays de Galles", "Уэльс", "England", "Inghilterra", "Inglaterra",
+            "Angleterre", "Англия", "Northern Ireland", "Irlanda del Nord", "Irlanda del Norte", "Nordirland",
+            "Irlande du Nord", "Irlanda do Norte", "Северная Ирландия",
+            "Middle East", "Medio Oriente", "Oriente Medio", "Médio Oriente", "Oriente Médio", "Naher Osten",
+            "Nahen Osten", "Moyen-Orient", "Ближний Восток", "Persian Gulf", "Golfo Persico", "Golfo Pérsico",
+            "Persischer Golf", "Golfe persique", "Персидский залив"]
+#: country names that are also people's names ("Jordan Henderson", "Georgia Stanway")
+_NAMES_TOO = {"jordan", "chad", "georgia", "israel", "salvador", "kenya", "india", "china", "lesotho"}
+
+
+#: Russian case endings of nouns and adjectives, plural ones included («Объединённых
+#: Арабских Эмиратов»), folded («й» → «и»)
+_RU_ENDINGS = sorted({fold(e) for e in [
+    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ою", "ую", "ая", "яя", "ое", "ее",
+    "ые", "ие", "ых", "их", "ым", "им", "ов", "ев", "ах", "ях", "ам", "ям", "а", "я", "у", "ю", "е", "ы", "и", "ь", "й"]},
+    key=len, reverse=True)
+
+
+def _place_form(token: str) -> str:
+    t = fold(token)
+    if is_cyrillic(t):
+        for e in _RU_ENDINGS:
+            if t.endswith(e) and len(t) - len(e) >= 3:
+                return t[: -len(e)]
+    return t
+
+
+@lru_cache(maxsize=1)
+def _places() -> frozenset[tuple[str, ...]]:
+    """Countries and regions, in the seven languages, as tuples of token forms: Cyrillic
+    tokens by stem, so the case forms meet («Саудовской Аравии» = «Саудовская Аравия»).
+    From the Unicode CLDR territory names that Babel ships."""
+    from babel import Locale
+
+    names = list(_REGIONS)
+    for lang in ("it", "ru", "en", "es", "de", "fr", "pt"):
+        names += [n for code, n in Locale(lang).territories.items() if not code.isdigit() or len(n.split()) > 1]
+    out = set()
+    for n in names:
+        key = tuple(_place_form(w.text) for w in words(n))
+        if key and not (len(key) == 1 and key[0] in _NAMES_TOO):
+            out.add(key)
+    return frozenset(out)
+
+
+def _place_prefix(tokens: list[str]) -> int:
+    """How many leading ``tokens`` name a country or region (0 if none)."""
+    places = _places()
+    forms = [_place_form(t) for t in tokens]
+    for n in range(min(len(forms), 4), 0, -1):
+        if tuple(forms[:n]) in places:
+            return n
+    return 0
+
+
 @lru_cache(maxsize=8)
 def _stoplist() -> frozenset[str]:
     import justext
@@ -218,6 +277,11 @@ def find_names(text: str, start: int, end: int, blocked: list[tuple[int, int]], 
         # a capitalised post before a name ("Sportvorstand Max Eberl", "Manager Gary O'Neil")
         while len(run) > 1 and _is_role_word(run[0].text, lang):
             run.pop(0)
+        # a country or region, alone or before a name ("Stati Uniti", «на Ближний Восток
+        # Джеррард»); a one-word country before a name may be a first name ("Jordan")
+        place = _place_prefix([t.text for t in run]) if run else 0
+        if place == len(run) or place > 1:
+            run = run[place:]
         if run:
             s, e = run[0].start, run[-1].end
             out.append(NameMention(s, e, text[s:e], [t.text for t in run], strong=sum(
