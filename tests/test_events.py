@@ -592,3 +592,15 @@ def test_countries_and_regions_are_not_people():
     assert names("Il tecnico ha ricevuto offerte dagli Stati Uniti e dall'Arabia Saudita.", "it") == []
     assert names("Jordan Henderson verlässt Saudi-Arabien, Georgia Stanway bleibt.", "de") == [
         "Jordan Henderson", "Georgia Stanway"]
+
+
+def test_the_day_a_sentence_states_and_the_lead_dating_the_title():
+    """"am Freitagabend" is a Friday; "na sexta-feira, 13 de junho" is that Friday even
+    three weeks back; a title's move takes the day its lead sentence states."""
+    said = _fields("Der FC Augsburg hat sich am Freitagabend von Trainer Jess Thorup getrennt.", "de")
+    assert [e["date"] for e in said] == ["2025-05-30"]  # published Monday 2 June 2025
+    said = _fields("O Al-Shabab rescindiu por mútuo acordo com Fatih Terim na sexta-feira, 9 de maio.", "pt")
+    assert [(e["type"], e["date"]) for e in said] == [("termination", "2025-05-09")]
+    said = _fields("Im Sommer 2024 war er gekommen. Am Dienstag bestätigte der Verein die Trennung.", "de",
+                   title="Hertha BSC trennt sich von Cristian Fiél")
+    assert [(e["type"], e["person"], e["date"]) for e in said] == [("dismissal", "Cristian Fiél", "2025-05-27")]

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from crawler.understanding.clubs import ClubMention, gazetteer
-from crawler.understanding.fields import Fee, contract_until, event_date, fees
+from crawler.understanding.fields import Fee, contract_until, fees, stated_date
 from crawler.understanding.lexicon import AGENT, DENIED, LEXICA, NEGATED, NEW_POST, NOT_TRIGGER, POSSESSIVE, Lexicon
 from crawler.understanding.people import PersonCluster, cluster_people, find_names
 from crawler.understanding.text import Span, fold, sentences
@@ -57,6 +57,7 @@ class Mention:
     end: int
     confidence: float
     label: str = ""
+    dated: bool = False       # the date is the sentence's own, not the publication day
 
     @property
     def family(self) -> str:
@@ -429,7 +430,8 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             if to_club is None:
                 continue
             is_rumour = rumour or bid
-            day = None if is_rumour else event_date(folded, a, b, lex, pub)
+            stated_day = None if is_rumour else stated_date(folded, a, b, lex, pub)
+            day = None if is_rumour else stated_day or pub
             until = contract_until(folded, a, b, lex)
             if until is None and not is_rumour and etype in ("appointment", "transfer", "free_transfer", "contract_extension") \
                     and cluster is focus_person:
@@ -459,7 +461,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 person=cluster.name, person_key=cluster.key, person_text=person_text, role=role,
                 club=to_club, from_club=from_club if etype in MOVE_TYPES else None, date=day,
                 contract_until=until, fee=fee, official=official, sentence=s.span.text, start=start_, end=end_,
-                confidence=round(min(conf, 1.0), 2), label=label))
+                confidence=round(min(conf, 1.0), 2), label=label, dated=stated_day is not None))
             used_people.add(id(cluster))
     events = _collapse(mentions)
     relevance = 1.0 if events else min(0.49, 0.1 * trigger_hits)
@@ -724,8 +726,10 @@ def _collapse(mentions: list[Mention]) -> list[Mention]:
         for f in ("from_club", "contract_until", "fee"):
             if getattr(keep, f) is None and getattr(other, f) is not None:
                 setattr(keep, f, getattr(other, f))
-        if keep.type != "rumour" and keep.date is None:
-            keep.date = other.date
+        if keep.type != "rumour" and (keep.date is None or keep.start < 0 and other.dated and not keep.dated
+                                       and other.type != "rumour"):
+            # the title names the move, the lead dates it ("Во вторник клуб сообщил…")
+            keep.date, keep.dated = other.date, other.dated
         keep.official = keep.official or (other.official and other.type != "rumour" and keep.type != "rumour")
         best[key] = keep
     out = [best[k] for k in order]

@@ -106,9 +106,14 @@ def fees(folded: str, start: int, end: int) -> list[tuple[int, Fee]]:
 _LAST = re.compile(r"scors[oa]|passad[oa]|pasado|vergangenen|letzten|last|dernier|прошл\w+")
 
 
-def event_date(folded: str, start: int, end: int, lex: Lexicon, published: date | None) -> date | None:
-    """The day an event happened: an explicit past date in the sentence, a weekday or
-    "yesterday" counted back from publication, else the publication day."""
+#: a German weekday glued to a time of day ("am Montagabend", "Freitagnachmittag")
+_DE_DAYTIME = r"(?:morgen|vormittag|mittag|nachmittag|abend|nacht)?"
+
+
+def stated_date(folded: str, start: int, end: int, lex: Lexicon, published: date | None) -> date | None:
+    """The day the sentence itself gives for its event: an explicit past date, "yesterday",
+    "today", or a weekday counted back from publication; None when it gives none (the
+    caller falls back to the publication day, and prefers another sentence's own date)."""
     if published is None:
         return None
     seg = folded[start:end]
@@ -124,15 +129,18 @@ def event_date(folded: str, start: int, end: int, lex: Lexicon, published: date 
             continue
         if published - timedelta(days=14) <= d <= published:
             return d
+        named_day = next((wd for name, wd in lex.weekdays.items() if re.search(rf"\b{re.escape(name)}\b", before)), None)
+        if named_day == d.weekday() and published - timedelta(days=366) <= d <= published:
+            return d  # "na sexta-feira, 13 de junho": the weekday vouches for an older date
     if lex.yesterday.search(seg):
         return published - timedelta(days=1)
     if lex.today.search(seg):
         return published
     for name, wd in lex.weekdays.items():
-        m = re.search(rf"\b{re.escape(name)}\b", seg)
+        m = re.search(rf"\b{re.escape(name)}{_DE_DAYTIME}\b", seg)
         if m:
             back = (published.weekday() - wd) % 7
             if back == 0 and _LAST.search(seg[max(0, m.start() - 16):m.end() + 10]):
                 back = 7  # "am vergangenen Montag" in a Monday's paper: a week ago
             return published - timedelta(days=back)
-    return published
+    return None
