@@ -604,3 +604,28 @@ def test_the_day_a_sentence_states_and_the_lead_dating_the_title():
     said = _fields("Im Sommer 2024 war er gekommen. Am Dienstag bestätigte der Verein die Trennung.", "de",
                    title="Hertha BSC trennt sich von Cristian Fiél")
     assert [(e["type"], e["person"], e["date"]) for e in said] == [("dismissal", "Cristian Fiél", "2025-05-27")]
+
+
+def test_staff_posts_coordinated_people_relatives_and_relative_clauses():
+    """Assistants and goalkeeping coaches in every language; "X e de seu auxiliar, Y" are
+    two people leaving, a father and son are two people; a name inside a relative clause is
+    not the subject; "a demissão" a club announces is a dismissal, "pediu demissão" a
+    resignation; a post said in a quote is not the speaker's."""
+    said = _fields("O Grêmio comunicou a demissão do técnico Pedro Caixinha e de seu auxiliar, Rui Mota.", "pt")
+    assert sorted((e["type"], e["person"], e["role"]) for e in said) == [
+        ("dismissal", "Pedro Caixinha", "head_coach"), ("dismissal", "Rui Mota", "assistant_coach")]
+    said = _fields("O treinador Pedro Caixinha pediu demissão do Grêmio.", "pt")
+    assert [e["type"] for e in said] == ["resignation"]
+    said = _fields("Mark Robins, who worked with Frank Lampard at Coventry, joins Burnley as assistant manager.", "en")
+    assert [(e["person"], e["role"], e["club"]) for e in said] == [("Mark Robins", "assistant_coach", "Burnley")]
+    said = _fields("Marco Savorani è il nuovo preparatore dei portieri del Torino.", "it")
+    assert [(e["person"], e["role"]) for e in said] == [("Marco Savorani", "goalkeeping_coach")]
+    said = _fields("Der FC Augsburg hat Co-Trainer Benjamin Sachs verpflichtet.", "de")
+    assert [(e["person"], e["role"]) for e in said] == [("Benjamin Sachs", "assistant_coach")]
+    # Diego Simeone and Giuliano Simeone: one surname, two people
+    said = _fields("L'Atlético de Madrid a prolongé Giuliano Simeone jusqu'en juin 2030. Son père, Diego Simeone, "
+                   "entraîneur du club, a salué la nouvelle.", "fr")
+    assert [(e["type"], e["person"], e["role"]) for e in said] == [("contract_extension", "Giuliano Simeone", "player")]
+    said = _fields("Wolves have completed the signing of Jhon Arias from Fluminense. “When I spoke to the coach, I "
+                   "knew,” Arias said.", "en")
+    assert [(e["person"], e["role"]) for e in said] == [("Jhon Arias", "player")]

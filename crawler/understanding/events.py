@@ -20,7 +20,7 @@ figures on labelled articles are in ``docs/events.md``.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 
 from crawler.understanding.clubs import ClubMention, gazetteer
@@ -139,10 +139,13 @@ def _role_words(lex: Lexicon, folded: str, start: int, end: int, others, floor: 
     """(rank, role, match) of the role words in ``folded[start:end]``, leaving out former
     roles ("l'ex centrocampista"; the cue is looked for back to ``floor``) and the roles
     of the ``others`` (spans of other people's names)."""
-    for rank, (role, pat) in enumerate(lex.roles):
-        for m in pat.finditer(folded, start, end):
-            if not (_FORMER.search(folded[max(floor, m.start() - 12):m.start()]) or _introduces(m.start(), m.end(), others)):
-                yield rank, role, m
+    found = [(rank, role, m) for rank, (role, pat) in enumerate(lex.roles) for m in pat.finditer(folded, start, end)]
+    for rank, role, m in found:
+        if any(o is not m and o.start() <= m.start() and m.end() <= o.end() and o.end() - o.start() > m.end() - m.start()
+               for _, _, o in found):
+            continue  # "allenatore" inside "vice-allenatore", "coach" inside "goalkeeping coach"
+        if not (_FORMER.search(folded[max(floor, m.start() - 12):m.start()]) or _introduces(m.start(), m.end(), others)):
+            yield rank, role, m
 
 
 def _role_at(lex: Lexicon, folded: str, start: int, end: int, pos: int, others=()) -> str | None:
@@ -325,6 +328,11 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             # who reports it is not who moves ("according to Fabrizio Romano", "segundo
             # apurou o Diário do Relvado", «по информации Ивана Карпова»)
             names = [n for n in names if not _SOURCE.search(folded[max(a, n.start - 40):n.start])]
+            # a name inside a relative clause closed before the move word is not its
+            # subject ("Justin Cochrane, who worked with Thomas at Brentford, joins as…")
+            inside = [n for n in names if any(r.start() < n.start and n.end <= r.end() <= start
+                                              for r in _RELATIVE.finditer(folded, a, start))]
+            names = [n for n in names if n not in inside] or names
             if label in ("join", "loan", "extend", "terminate"):
                 # the president or director who signs or welcomes a player is not the mover
                 # ("alla presenza del Presidente Claudio Lotito")
@@ -361,7 +369,7 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
             sentence_role = _role_at(lex, folded, a, b, pos, other_names)
             role = sentence_role
             if role is None:
-                role = _article_role(lex, folded, cluster, sents) or (
+                role = _article_role(lex, folded, cluster, sents, speech) or (
                     "player" if label in ("join", "loan", "extend", "terminate") else "head_coach")
             etype = _type(label, role, free, mutual)
             if etype is None:
@@ -463,9 +471,42 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                 contract_until=until, fee=fee, official=official, sentence=s.span.text, start=start_, end=end_,
                 confidence=round(min(conf, 1.0), 2), label=label, dated=stated_day is not None))
             used_people.add(id(cluster))
+            if name is not None and (etype in LEAVE_TYPES or etype == "appointment"):
+                # "a demissão do técnico Ramón Díaz e de seu auxiliar, Emiliano Díaz": both go
+                for other in s.names:
+                    fellow = by_mention[id(other)]
+                    if other.start > name.end and fellow is not cluster and id(fellow) not in used_people \
+                            and _coordinated(lex, folded, name.end, other.start):
+                        mentions.append(replace(mentions[-1], person=fellow.name, person_key=fellow.key,
+                                                person_text=other.text,
+                                                role=_role_at(lex, folded, name.end, other.start, other.start) or role))
+                        used_people.add(id(fellow))
+                        break
     events = _collapse(mentions)
     relevance = 1.0 if events else min(0.49, 0.1 * trigger_hits)
     return Analysis(bool(events), relevance, events)
+
+
+#: a relative clause between commas: ", who worked with Thomas at Brentford,"
+_RELATIVE = re.compile(r",\s*(?:who|which|che|il quale|la quale|qui|que|quien|o qual|a qual|der|die|welche[rs]?"
+                       r"|котор\w+)\b[^,;:]*,")
+_AND = re.compile(r"\s*,?\s*(?:e|and|y|et|und|и|ed)\s+")
+_LINK_WORDS = {"de", "di", "del", "do", "da", "of", "von", "des", "du", "the", "il", "el", "o", "a", "le", "la", "der",
+               "die", "den", "dem", "his", "her", "seu", "sua", "su", "son", "sa", "sein", "seinen", "seinem", "ihr",
+               "ihren", "suo", "его", "ее", "its", "their", "sus", "ses", "seus", "suoi", "dei", "degli", "dos", "das"}
+
+
+def _coordinated(lex: Lexicon, folded: str, a: int, b: int) -> bool:
+    """Is ``folded[a:b]`` an "and" that joins a second person to the same news, with at
+    most articles, possessives and a post between ("X e de seu auxiliar, Y", "X and his
+    assistant Y")? A verb between ("X e contratou Y") makes it another clause."""
+    m = _AND.match(folded, a, b)
+    if not m:
+        return False
+    rest = folded[m.end():b]
+    for _, pat in lex.roles:
+        rest = pat.sub(" ", rest)
+    return all(w in _LINK_WORDS for w in re.findall(r"[\w'-]+", rest))
 
 
 #: right before a club: the opponent of a match ("dopo la sconfitta contro l'Udinese",
@@ -677,10 +718,11 @@ def _outgoing(folded: str, a: int, b: int) -> bool:
     return bool(_OUT.search(folded, a, b))
 
 
-def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> str | None:
+def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents, speech=()) -> str | None:
     """The role word nearest any mention of this person in the article, leaving out role
     words that introduce someone else ("l'allenatore Massimiliano Allegri" is no role of
-    Modrić's in the next clause)."""
+    Modrić's in the next clause) and words inside quoted speech ("When I spoke to the
+    coach", said the player)."""
     others = [(n.start, n.end) for s in sents for n in s.names if n not in cluster.mentions]
     best = None
     for m in cluster.mentions:
@@ -689,6 +731,8 @@ def _article_role(lex: Lexicon, folded: str, cluster: PersonCluster, sents) -> s
         around = next((x.span for x in sents if x.span.start <= m.start < x.span.end), None)
         lo, hi = (around.start, around.end) if around else (0, len(folded))
         for _rank, role, r in _role_words(lex, folded, max(lo, m.start - 60), min(hi, m.end + 60), others, 0):
+            if any(x <= r.start() < y for x, y in speech):
+                continue
             d = min(abs(r.start() - m.start), abs(r.end() - m.end))
             if best is None or d < best[0]:
                 best = (d, role)

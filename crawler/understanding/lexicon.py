@@ -81,7 +81,9 @@ LEXICA: dict[str, Lexicon] = {
             resign=r"dimission\w*|dimess\w*|lascia la panchina|lascia (?:l'incarico|il suo incarico|il ruolo)",
         ),
         roles=_trig(
-            caretaker=r"ad interim|traghettatore|interim\w*|allenatore in seconda",
+            caretaker=r"ad interim|traghettatore|interim\w*",
+            goalkeeping_coach=r"preparator\w* dei portieri|allenator\w* dei portieri",
+            assistant_coach=r"vice[- ]?allenator\w*|allenatore in seconda|assistent\w*|collaborator\w* tecnic\w*",
             sporting_director=r"direttore sportivo|\bds\b|diesse|direttore dell'area tecnica",
             head_coach=r"allenator\w*|\btecnic\w*|\bmister\b|panchina|conduzione tecnica|guida tecnica",
             player=r"attaccante|centrocampista|difensore|portiere|calciatore|giocatore|esterno|terzino|\bpunta\b|regista|trequartista|centravanti|bomber|fantasista|mediano",
@@ -116,6 +118,8 @@ LEXICA: dict[str, Lexicon] = {
         ),
         roles=_trig(
             caretaker=r"исполняющ\w+ обязанности|временн\w+ (?:главн\w+ )?тренер\w*|\bи\. ?о\.",
+            goalkeeping_coach=r"тренер\w* вратарей",
+            assistant_coach=r"помощник\w* (?:главного )?тренера|помощник\w*|ассистент\w*",
             sporting_director=r"спортивн\w+ директор\w*",
             head_coach=r"тренер\w*|наставник\w*|возглав\w*|рулев\w*",
             player=r"нападающ\w*|полузащитник\w*|защитник\w*|вратар\w*|футболист\w*|игрок\w*|форвард\w*|хавбек\w*|вингер\w*|легионер\w*",
@@ -151,6 +155,8 @@ LEXICA: dict[str, Lexicon] = {
         ),
         roles=_trig(
             caretaker=r"caretaker|interim",
+            goalkeeping_coach=r"goalkeep(?:ing|er) coach",
+            assistant_coach=r"assistant (?:head )?(?:coach|manager)|\bassistant\b|first-team coach|right-hand man|number two",
             sporting_director=r"sporting director|director of football|technical director|head of recruitment",
             head_coach=r"head coach|\bmanager\b|\bcoach\b|\bboss\b",
             player=r"striker|midfielder|defender|goalkeeper|winger|forward|full-back|centre-back|\bplayer|playmaker|international",
@@ -186,6 +192,8 @@ LEXICA: dict[str, Lexicon] = {
         ),
         roles=_trig(
             caretaker=r"interino|interinamente|de forma interina",
+            goalkeeping_coach=r"entrenador\w* de porteros|preparador\w* de porteros",
+            assistant_coach=r"segundo entrenador|entrenador asistente|\bayudante\w*|\basistente\w*|mano derecha",
             sporting_director=r"director deportivo|secretario tecnico",
             head_coach=r"entrenador|\btecnico|\bmister\b|banquillo|preparador",
             player=r"delantero|centrocampista|mediocampista|\bdefensa\b|defensor|portero|futbolista|jugador|extremo|lateral|mediapunta|atacante|volante|pivote|central\b|internacional",
@@ -220,6 +228,8 @@ LEXICA: dict[str, Lexicon] = {
         ),
         roles=_trig(
             caretaker=r"interim\w*|\bvorerst\b|bis auf weiteres|ubergangs\w*",
+            goalkeeping_coach=r"torwarttrainer\w*",
+            assistant_coach=r"co-trainer\w*|assistenztrainer\w*|\bassistent\w*",
             sporting_director=r"sportdirektor\w*|sportvorstand|sportchef|sportgeschaftsfuhrer",
             head_coach=r"(?:chef)?trainer\w*|\bcoach\w*|ubungsleiter|traineramt",
             player=r"sturmer|mittelfeldspieler|verteidiger|torhuter|torwart|flugelspieler|\bspieler|angreifer|offensivspieler|abwehrspieler|\bprofi\b|nationalspieler|kapitan",
@@ -254,6 +264,8 @@ LEXICA: dict[str, Lexicon] = {
         ),
         roles=_trig(
             caretaker=r"interim\w*|interimaire",
+            goalkeeping_coach=r"entraineur\w* des gardiens",
+            assistant_coach=r"entraineur\w* adjoint\w*|\badjoint\w*|\bassistant\w*|bras droit",
             sporting_director=r"directeur sportif|conseiller sportif",
             head_coach=r"entraineur|\bcoach\b|technicien|\bmanager\b|sur le banc",
             player=r"attaquant|\bmilieu\b|defenseur|gardien|joueur|ailier|avant-centre|buteur|international",
@@ -283,11 +295,13 @@ LEXICA: dict[str, Lexicon] = {
             loan=r"emprestimo|\bcedid\w*|cedencia",
             extend=r"\brenov\w*|prolong\w*|extensao|novo contrato",
             terminate=r"(?<!clausula de )rescis\w*|rescindi\w*|por termo|revogacao|deixa de ser (?:o )?(?:treinador|tecnico|jogador)",
-            dismiss=r"despedi\w*|demitid\w*|despedimento|exonerad\w*|afastad\w*|chicotada|separar-se d|separacao d",
-            resign=r"demitiu-se|demissao|bateu com a porta",
+            dismiss=r"despedi\w*|demitid\w*|demissao|despedimento|exonerad\w*|afastad\w*|chicotada|separar-se d|separacao d",
+            resign=r"demitiu-se|pedi\w* (?:a |sua )?demissao|pedido de demissao|bateu com a porta",
         ),
         roles=_trig(
             caretaker=r"interin\w*",
+            goalkeeping_coach=r"treinador\w* de (?:goleiros|guarda-redes)|preparador\w* de (?:goleiros|guarda-redes)",
+            assistant_coach=r"\bauxiliar\w*|treinador\w* adjunto|\badjunto\w*|\bassistente\w*|braco direito",
             sporting_director=r"diretor desportivo|diretor esportivo|director desportivo",
             head_coach=r"treinador\w*|\btecnico|\bmister\b|comando tecnico",
             player=r"avancado|\bmedio\b|\bdefesa\b|guarda-redes|goleiro|jogador|extremo|lateral|ponta de lanca|atacante|futebolista|internacional",

@@ -357,7 +357,11 @@ def cluster_people(mentions: list[NameMention], title_mentions: list[NameMention
         target = None
         for c in clusters:
             ckeys = {token_key(t) for f in c.forms for t in f.split() if fold(t) not in PARTICLES}
-            if keys[-1] in ckeys and (keys[0] in ckeys or len(set(keys) & ckeys) >= 1):
+            # the same surname and first name, or one name inside the other ("García
+            # Pimienta" in "Francisco Javier García Pimienta"); a shared surname alone is
+            # a relative ("Ramón Díaz e de seu auxiliar, Emiliano Díaz")
+            if keys[-1] in ckeys and (keys[0] in ckeys or set(keys) <= ckeys or any(
+                    {token_key(t) for t in f.split() if fold(t) not in PARTICLES} <= set(keys) for f in c.forms)):
                 target = c
                 break
         if target is None:
