@@ -629,3 +629,22 @@ def test_staff_posts_coordinated_people_relatives_and_relative_clauses():
     said = _fields("Wolves have completed the signing of Jhon Arias from Fluminense. “When I spoke to the coach, I "
                    "knew,” Arias said.", "en")
     assert [(e["person"], e["role"]) for e in said] == [("Jhon Arias", "player")]
+
+
+def test_negated_moves_the_squad_s_renewal_and_a_confirmed_signing():
+    """"no le ofreció la renovación" extends nothing, and so does the squad's "profunda
+    renovación"; with neither, the free move of the same article stands. "Confirmed the
+    signing … for a fee understood to be £26m" is done, whatever the fee's wording."""
+    said = _fields("El Girona anunció el fichaje de Iván Martín, que llega libre tras acabar su contrato con el Villarreal. "
+                   "El Villarreal no le ofreció la renovación. El Girona prepara una profunda renovación con Arnau Martínez.",
+                   "es")
+    assert [(e["type"], e["person"], e["club"]) for e in said] == [("free_transfer", "Iván Martín", "Girona")]
+    said = _fields("Chelsea confirmed on Tuesday the signing of Jamie Gittens from Borussia Dortmund for a fee "
+                   "understood to be around £52m.", "en")
+    assert [(e["type"], e["person"], e["club"]) for e in said] == [("transfer", "Jamie Gittens", "Chelsea")]
+    assert _fields("Il Napoli non ha mai prolungato il contratto di Giovanni Di Lorenzo.", "it") == []
+    assert _fields("Der FC Bayern hat den Vertrag mit Leroy Sané nicht verlängert.", "de") == []
+    # Portuguese "no" is "in the": "atualmente no Al-Shabab" negates nothing
+    said = _fields("Vítor Pereira, atualmente no Al-Shabab, foi anunciado como novo treinador do Wolverhampton.", "pt")
+    assert [(e["type"], e["person"], e["club"]) for e in said] == [
+        ("appointment", "Vítor Pereira", "Wolverhampton Wanderers")]

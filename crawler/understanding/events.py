@@ -280,6 +280,9 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
                     continue
                 if any(x <= m.start() < y for x, y in speech):
                     continue  # someone's words ("« Je remercie la famille Kita »"), not the report
+                negation = _NEGATION.search(folded, max(a, m.start() - 30), m.start())
+                if negation and not (lang == "pt" and negation.group(1) == "no"):  # Portuguese "no" is "in the"
+                    continue  # "no le ofreció la renovación", "n'a pas prolongé", «не продлил»
                 hits.append((m.start(), m.end(), label))
         if not hits or _TEASER.match(folded, a, b):
             continue  # no move word, or a "read also" teaser for another article
@@ -487,6 +490,9 @@ def analyze(text: str, title: str | None = None, language: str | None = None, pu
     return Analysis(bool(events), relevance, events)
 
 
+#: a negation up to three words before a move word; "not only" negates nothing
+_NEGATION = re.compile(r"(\bno|\bnot|n't|\bnon|(?<![а-я])не|\bnicht|\bpas|\bnao|\bnunca|\bnever)"
+                       r"(?!\s+(?:only|solo|sólo|nur|seulement|so|только|apenas)\b)(?:\s+[\w'-]+){0,3}\s*$")
 #: a relative clause between commas: ", who worked with Thomas at Brentford,"
 _RELATIVE = re.compile(r",\s*(?:who|which|che|il quale|la quale|qui|que|quien|o qual|a qual|der|die|welche[rs]?"
                        r"|котор\w+)\b[^,;:]*,")

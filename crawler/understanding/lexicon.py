@@ -163,7 +163,7 @@ LEXICA: dict[str, Lexicon] = {
         ),
         rumour=_re(r"the same source", r"\boffer\b", r"agreement in principle", r"according to (?:reports|sources|media)", r"\breports? (?:in|from)\b", r"closing in", r"in talks", r"advanced talks", r"\bapproach\w*", r"\bcould\b", r"\bwould\b", r"set to", r"poised", r"\blinked", r"\binterest\w*", r"\btarget\w*", r"close to", r"on the verge", r"\bbid\b", r"considering", r"frontrunner", r"favourite", r"expected to", r"understood to", r"in line to", r"\bkeen\b", r"\bwants?\b", r"\beyeing", r"\bplotting", r"\bmonitoring"),
         official=_re(r"official\w*", r"announce\w*", r"confirm\w*", r"delighted", r"pleased", r"statement"),
-        complete=_re(r"has signed", r"have signed", r"has joined", r"have completed", r"officially", r"is delighted", r"is pleased", r"can confirm", r"has been appointed", r"announced"),
+        complete=_re(r"has signed", r"have signed", r"has joined", r"have completed", r"\bcompleted\b", r"\bconfirmed\b", r"officially", r"is delighted", r"is pleased", r"can confirm", r"has been appointed", r"announced"),
         background=_re(r"a year later", r"(?:two|three|four|five) years later", r"\bloan spells?\b", r"\bloans (?:at|to|with)\b", r"last (?:summer|season)", r"previously", r"\bcareer\b", r"went on to", r"had (?:joined|signed|coached|managed)", r"\bin \d{4}\b(?! (?:season|campaign))", r"had been", r"taught me", r"looks back", r"recalls?"),
         free=_re(r"free transfer", r"free agent", r"on a free\b", r"out of contract", r"contract (?:had )?expired"),
         mutual=_re(r"mutual consent", r"mutually", r"mutual agreement"),
@@ -328,6 +328,9 @@ LEXICA: dict[str, Lexicon] = {
 #: renewals that did not happen
 NOT_TRIGGER = re.compile("|".join([
     r"opzione (?:di|per) (?:un )?(?:rinnovo|prolungamento)", r"(?:rinnovo|prolungamento) automatico",
+    # the squad's renewal, not a contract's
+    r"(?:profunda|gran) renovacion", r"renovacion (?:de|en) (?:la )?plantilla", r"rinnovamento", r"renovacao do plantel",
+    r"renouvellement (?:de l'effectif|du groupe)", r"squad (?:overhaul|rebuild)",
     r"clausola rescissoria", r"non (?:ha )?rinnova\w*", r"с опцией продления", r"опци\w+ продлени\w*",
     r"не продлил\w*", r"option (?:to|of|for) (?:extend\w*|a further)", r"release clause", r"not (?:to )?renew\w*",
     r"opcion de (?:renovacion|ampliacion)", r"clausula de rescisi\w*", r"no renovar", r"verlangerungsoption",
