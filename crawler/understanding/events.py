@@ -29,7 +29,10 @@ from crawler.understanding.lexicon import AGENT, DENIED, LEXICA, NEGATED, NEW_PO
 from crawler.understanding.people import PersonCluster, cluster_people, find_names
 from crawler.understanding.text import Span, fold, sentences
 
-ANALYZER_VERSION = "ev1"
+#: stored with every article read; ``transfernews analyze`` re-reads the articles of any
+#: other version, so raise it whenever the rules or dictionaries change what is found
+#: (ev2: session 6 of #5 — people, places, posts, negation, dates)
+ANALYZER_VERSION = "ev2"
 
 COACH_ROLES = {"head_coach", "caretaker", "assistant_coach", "sporting_director", "technical_director",
                "president", "goalkeeping_coach"}
