@@ -662,3 +662,15 @@ def test_negated_moves_the_squad_s_renewal_and_a_confirmed_signing():
     said = _fields("Vítor Pereira, atualmente no Al-Shabab, foi anunciado como novo treinador do Wolverhampton.", "pt")
     assert [(e["type"], e["person"], e["club"]) for e in said] == [
         ("appointment", "Vítor Pereira", "Wolverhampton Wanderers")]
+
+
+@pytest.mark.parametrize("text,lang", [
+    ("Il Como vorrebbe chiudere l'acquisto di Nico Paz entro la settimana.", "it"),
+    ("O Botafogo teria chegado a acordo com o treinador Renato Paiva.", "pt"),
+    ("Le Stade Rennais aurait trouvé un accord pour Ludovic Blas.", "fr"),
+    ("El Girona habría cerrado el fichaje de Abel Ruiz.", "es"),
+])
+def test_the_conditional_mood_reports_a_rumour(text, lang):
+    """"vorrebbe", "teria", "aurait", "habría": the press's conditional is hearsay."""
+    said = _fields(text, lang)
+    assert said and all(e["type"] == "rumour" for e in said), said
