@@ -48,9 +48,9 @@ _CYR_ENDINGS = sorted(
                        "ые", "ых", "им", "ым", "а", "я", "у", "ю", "е", "ы", "и", "ь", "й"]}, key=len, reverse=True)
 
 
-def cyr_stem(token: str) -> str:
+def cyr_stem(token: str, endings: list[str] = _CYR_ENDINGS) -> str:
     t = fold(token)
-    for e in _CYR_ENDINGS:
+    for e in endings:
         if t.endswith(e) and len(t) - len(e) >= 3:
             return t[: -len(e)]
     return t

@@ -107,12 +107,9 @@ _RU_ENDINGS = sorted({fold(e) for e in [
 
 
 def _place_form(token: str) -> str:
-    t = fold(token)
-    if is_cyrillic(t):
-        for e in _RU_ENDINGS:
-            if t.endswith(e) and len(t) - len(e) >= 3:
-                return t[: -len(e)]
-    return t
+    from crawler.understanding.clubs import cyr_stem
+
+    return cyr_stem(token, _RU_ENDINGS) if is_cyrillic(token) else fold(token)
 
 
 @lru_cache(maxsize=1)
