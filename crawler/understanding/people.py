@@ -98,18 +98,22 @@ _REGIONS = ["Объединённые Арабские Эмираты", "Сое�
 _NAMES_TOO = {"jordan", "chad", "georgia", "israel", "salvador", "kenya", "india", "china", "lesotho"}
 
 
-#: Russian case endings of nouns and adjectives, plural ones included («Объединённых
-#: Арабских Эмиратов»), folded («й» → «и»)
-_RU_ENDINGS = sorted({fold(e) for e in [
-    "ами", "ями", "ого", "его", "ому", "ему", "ыми", "ими", "ом", "ем", "ой", "ей", "ою", "ую", "ая", "яя", "ое", "ее",
-    "ые", "ие", "ых", "их", "ым", "им", "ов", "ев", "ах", "ях", "ам", "ям", "а", "я", "у", "ю", "е", "ы", "и", "ь", "й"]},
-    key=len, reverse=True)
+@lru_cache(maxsize=1)
+def _ru_endings() -> list[str]:
+    """The club stemmer's Russian case endings plus the plural ones a place's name takes
+    («Объединённых Арабских Эмиратов»), folded («й» → «и»), longest first."""
+    from crawler.understanding.clubs import _CYR_ENDINGS
+
+    plural = {fold(e) for e in ["ыми", "ими", "яя", "ее", "ие", "их", "ов", "ев", "ах", "ях", "ам", "ям"]}
+    return sorted(set(_CYR_ENDINGS) | plural, key=len, reverse=True)
 
 
+@lru_cache(maxsize=8192)
 def _place_form(token: str) -> str:
+    """The form a token is compared to place names by (cached: every name run is looked up)."""
     from crawler.understanding.clubs import cyr_stem
 
-    return cyr_stem(token, _RU_ENDINGS) if is_cyrillic(token) else fold(token)
+    return cyr_stem(token, _ru_endings()) if is_cyrillic(token) else fold(token)
 
 
 @lru_cache(maxsize=1)
@@ -133,8 +137,8 @@ def _places() -> frozenset[tuple[str, ...]]:
 def _place_prefix(tokens: list[str]) -> int:
     """How many leading ``tokens`` name a country or region (0 if none)."""
     places = _places()
-    forms = [_place_form(t) for t in tokens]
-    for n in range(min(len(forms), 4), 0, -1):
+    forms = [_place_form(t) for t in tokens[:4]]  # a prefix of at most four words
+    for n in range(len(forms), 0, -1):
         if tuple(forms[:n]) in places:
             return n
     return 0
